@@ -90,7 +90,7 @@ struct vrrp_action {
 
 struct vrrp_fsm_result {
 	enum vrrp_state from, to;
-	bool changed;               /* from != to, or a FAULT reason changed */
+	bool changed;               /* from != to */
 	enum vrrp_reason reason;    /* why, when changed */
 	int n_actions;
 	struct vrrp_action actions[VRRP_FSM_MAX_ACTIONS];

@@ -1,0 +1,86 @@
+/*
+ * daemon.h - the running agent: one struct daemon owns the event loop, the
+ * configuration, the netlink handles, the event log, the VRRP channels
+ * (one raw socket per interface and family) and the instances, and is
+ * passed down to everything that needs it. No other globals.
+ */
+#ifndef FAILOVERD_DAEMON_H
+#define FAILOVERD_DAEMON_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "failoverd/config.h"
+#include "failoverd/eventlog.h"
+#include "failoverd/garp.h"
+#include "failoverd/netlink.h"
+#include "failoverd/packet.h"
+#include "failoverd/ratelimit.h"
+#include "failoverd/vrrp_socket.h"
+
+struct vrrp_instance;
+
+/* Options from the command line; they override the config's global section. */
+struct daemon_options {
+	const char *config_path;
+	bool foreground;
+	bool check_config;
+	bool log_console;
+	bool no_syslog;
+	bool debug;
+	const char *event_log;      /* NULL: from config */
+	const char *control_socket; /* NULL: from config */
+	const char *pid_file;
+	const char *node_name;      /* NULL: from config, else hostname */
+};
+
+/* Receive side shared by the instances on one (interface, family). */
+struct vrrp_channel {
+	struct daemon *daemon;
+	char ifname[IFNAMSIZ];
+	int family;
+	struct vrrp_socket socket; /* fd -1 while the interface is missing or down */
+	ev_io io;
+	struct vrrp_instance **members;
+	size_t member_count;
+	uint64_t received;
+	uint64_t rx_errors[VRRP_RX_ERROR_COUNT];
+	struct ratelimit rx_error_log[VRRP_RX_ERROR_COUNT];
+};
+
+struct daemon {
+	struct ev_loop *loop;
+	struct daemon_options options;
+	struct failoverd_config *config;
+	char node_name[CONFIG_NAME_MAX];
+	struct netlink netlink;
+	struct link_watch links;
+	struct garp_sender garp;
+	struct eventlog events;
+	struct vrrp_channel *channels;
+	size_t channel_count;
+	struct vrrp_instance *instances;
+	size_t instance_count;
+	ev_signal sigterm, sigint, sighup;
+	int exit_code;
+	/* Receive scratch space (a few KiB each; the loop is single-threaded). */
+	struct vrrp_received rx_datagram;
+	struct vrrp_advert rx_advert;
+};
+
+/* Opens everything and starts every instance. 0, or -errno after logging
+ * what failed (nothing is left applied). */
+int daemon_start(struct daemon *d, struct failoverd_config *config);
+
+/* Runs the loop until SIGTERM/SIGINT, then stops every instance. */
+int daemon_run(struct daemon *d);
+
+/* Stops every instance (priority 0 from MASTERs, VIPs removed) and frees. */
+void daemon_stop(struct daemon *d, const char *why);
+
+/* Channels. */
+int channel_open(struct vrrp_channel *c);
+void channel_close(struct vrrp_channel *c);
+
+#endif

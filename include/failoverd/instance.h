@@ -1,0 +1,81 @@
+/*
+ * instance.h - one configured virtual router at run time: the pure state
+ * machine (fsm.h) plus everything it needs to act in the world. This is the
+ * only place that turns state-machine actions into I/O: adverts sent, VIPs
+ * added and removed through netlink, GARP bursts, libev timers, log lines
+ * and events.
+ */
+#ifndef FAILOVERD_INSTANCE_H
+#define FAILOVERD_INSTANCE_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "failoverd/config.h"
+#include "failoverd/fsm.h"
+#include "failoverd/packet.h"
+
+struct daemon;
+struct vrrp_channel;
+
+struct instance_counters {
+	uint64_t adverts_sent;
+	uint64_t adverts_received;
+	uint64_t priority_zero_sent;
+	uint64_t priority_zero_received;
+	uint64_t garps_sent;
+	uint64_t transitions;
+	uint64_t send_errors;
+	uint64_t lower_priority_replies;
+};
+
+struct vrrp_instance {
+	struct daemon *daemon;
+	const struct instance_config *cfg;
+	struct vrrp_channel *channel;
+	struct vrrp_fsm fsm;
+	ev_timer advert_timer;
+	ev_timer master_down_timer;
+	ev_timer garp_timer;    /* next GARP of the current burst */
+	ev_timer garp_delay_timer; /* second burst garp.delay after MASTER */
+	ev_timer garp_refresh_timer;
+	unsigned int garp_remaining;
+	bool in_advert_tick;
+	int ifindex;            /* 0 while the interface is missing */
+	bool link_up;
+	uint8_t mac[6];
+	struct ip_address primary; /* source of our adverts, tie-break */
+	bool vips_installed;
+	bool *peer_on_link;     /* unicast: per cfg->unicast.peers */
+	struct vrrp_advert advert; /* prebuilt; priority set per send */
+	struct ip_address *advertised; /* cfg->vips addresses, for match() */
+	int64_t state_since_us;
+	enum vrrp_reason last_reason;
+	struct instance_counters counters;
+};
+
+int instance_init(struct vrrp_instance *inst, struct daemon *d, const struct instance_config *cfg,
+		  struct vrrp_channel *channel);
+void instance_free(struct vrrp_instance *inst);
+
+/* Resolves the interface, clears stale VIPs and starts the protocol. */
+void instance_start(struct vrrp_instance *inst);
+
+/* Shutdown: priority 0 if MASTER, VIPs removed, INIT. */
+void instance_stop(struct vrrp_instance *inst);
+
+/* A validated advert addressed to this instance. */
+void instance_receive(struct vrrp_instance *inst, const struct vrrp_advert *adv,
+		      const struct ip_address *source);
+
+/* The interface came or went (by name). */
+void instance_link_changed(struct vrrp_instance *inst, int ifindex, bool up, const uint8_t mac[6]);
+
+/* Whether source may talk to this instance (unicast: a listed peer). */
+bool instance_accepts_source(const struct vrrp_instance *inst, const struct ip_address *source,
+			     bool *check_ttl);
+
+void instance_build_expect(const struct vrrp_instance *inst, struct vrrp_rx_expect *expect);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * daemon.c - start, run and stop the agent.
+ *
+ * Start-up order matters for "nothing half-applied": everything that can
+ * fail for reasons of the machine (event log, netlink, sockets) is opened
+ * before any instance starts, so a failure leaves no VIP and no advert
+ * behind. Instances whose interface is missing do not stop the daemon:
+ * they sit in FAULT until the kernel reports the interface (by name).
+ */
+#include "failoverd/daemon.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "failoverd/instance.h"
+#include "failoverd/log.h"
+
+static struct vrrp_channel *daemon_channel_for(struct daemon *d, const char *ifname, int family)
+{
+	for (size_t i = 0; i < d->channel_count; i++)
+		if (d->channels[i].family == family && strcmp(d->channels[i].ifname, ifname) == 0)
+			return &d->channels[i];
+	struct vrrp_channel *c = &d->channels[d->channel_count++];
+	memset(c, 0, sizeof(*c));
+	c->daemon = d;
+	c->family = family;
+	c->socket.fd = -1;
+	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
+	return c;
+}
+
+static int daemon_build_instances(struct daemon *d)
+{
+	const struct failoverd_config *config = d->config;
+	size_t n = config->instance_count;
+
+	d->channels = calloc(n ? n : 1, sizeof(*d->channels));
+	d->instances = calloc(n ? n : 1, sizeof(*d->instances));
+	if (!d->channels || !d->instances)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct instance_config *cfg = &config->instances[i];
+		struct vrrp_channel *c = daemon_channel_for(d, cfg->interface, cfg->family);
+		struct vrrp_instance **members =
+			realloc(c->members, (c->member_count + 1) * sizeof(*members));
+
+		if (!members)
+			return -ENOMEM;
+		c->members = members;
+		c->members[c->member_count++] = &d->instances[i];
+		int err = instance_init(&d->instances[i], d, cfg, c);
+		d->instance_count = i + 1;
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+static void daemon_link_changed(void *ctx, const struct link_info *link, bool deleted)
+{
+	struct daemon *d = ctx;
+
+	for (size_t i = 0; i < d->channel_count; i++) {
+		struct vrrp_channel *c = &d->channels[i];
+
+		if (strcmp(c->ifname, link->name) != 0)
+			continue;
+		if (deleted)
+			channel_close(c);
+		else if (c->socket.fd < 0 || c->socket.ifindex != link->ifindex)
+			channel_open(c);
+	}
+	for (size_t i = 0; i < d->instance_count; i++) {
+		struct vrrp_instance *inst = &d->instances[i];
+
+		if (strcmp(inst->cfg->interface, link->name) == 0)
+			instance_link_changed(inst, deleted ? 0 : link->ifindex,
+					      !deleted && link->up, link->mac);
+	}
+}
+
+static void daemon_log_event(struct daemon *d, const char *event, const char *result)
+{
+	struct json_object *obj = eventlog_begin(&d->events, event);
+
+	eventlog_add_string(obj, "config", d->config ? d->config->path : "");
+	eventlog_add_int(obj, "instances", (int64_t)d->instance_count);
+	eventlog_add_string(obj, "result", result);
+	eventlog_add_string(obj, "version", FAILOVERD_VERSION);
+	eventlog_commit(&d->events, obj);
+}
+
+static void on_stop_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	log_notice("received %s, stopping", w->signum == SIGTERM ? "SIGTERM" : "SIGINT");
+	d->exit_code = 0;
+	ev_break(loop, EVBREAK_ALL);
+}
+
+/*
+ * Live reload (diffing old and new configs) is not in this release. SIGHUP
+ * must still never kill the daemon (its default action would leave VIPs
+ * behind), so it validates the file and says plainly that nothing changed.
+ */
+static void on_reload_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon *d = w->data;
+	struct failoverd_config *config = NULL;
+	struct config_errors errors = {0};
+
+	if (config_load(d->config->path, &config, &errors) < 0) {
+		for (size_t i = 0; i < errors.count; i++)
+			log_error("reload: %s", errors.lines[i]);
+		log_error("reload: %s is invalid; keeping the running configuration",
+			  d->config->path);
+		daemon_log_event(d, "reload", "invalid");
+	} else {
+		log_warning("reload: %s is valid, but live reload is not supported by this "
+			    "version; the running configuration is unchanged (restart to apply)",
+			    d->config->path);
+		daemon_log_event(d, "reload", "unsupported");
+	}
+	config_free(config);
+	config_errors_free(&errors);
+}
+
+static void daemon_close_resources(struct daemon *d)
+{
+	for (size_t i = 0; i < d->instance_count; i++)
+		instance_free(&d->instances[i]);
+	for (size_t i = 0; i < d->channel_count; i++) {
+		channel_close(&d->channels[i]);
+		free(d->channels[i].members);
+	}
+	free(d->instances);
+	free(d->channels);
+	d->instances = NULL;
+	d->channels = NULL;
+	d->instance_count = d->channel_count = 0;
+	link_watch_close(&d->links);
+	garp_sender_close(&d->garp);
+	netlink_close(&d->netlink);
+}
+
+int daemon_start(struct daemon *d, struct failoverd_config *config)
+{
+	int err;
+
+	d->config = config;
+	d->loop = EV_DEFAULT;
+	d->garp.arp_fd = d->garp.na_fd = -1;
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((err = netlink_open(&d->netlink)) < 0) {
+		log_error("cannot open netlink: %s", strerror(-err));
+		return err;
+	}
+	if ((err = garp_sender_open(&d->garp)) < 0) {
+		log_error("cannot open GARP/NA sockets: %s (failoverd needs CAP_NET_RAW)",
+			  strerror(-err));
+		goto fail;
+	}
+	if ((err = link_watch_open(&d->links, d->loop, daemon_link_changed, d)) < 0) {
+		log_error("cannot subscribe to link events: %s", strerror(-err));
+		goto fail;
+	}
+	if ((err = daemon_build_instances(d)) < 0) {
+		log_error("cannot set up instances: %s", strerror(-err));
+		goto fail;
+	}
+	for (size_t i = 0; i < d->channel_count; i++) {
+		err = channel_open(&d->channels[i]);
+		if (err == -ENODEV)
+			log_warning("interface %s does not exist (yet); its instances wait in FAULT",
+				    d->channels[i].ifname);
+		else if (err == -EPERM || err == -EACCES)
+			goto fail;
+	}
+
+	ev_signal_init(&d->sigterm, on_stop_signal, SIGTERM);
+	ev_signal_init(&d->sigint, on_stop_signal, SIGINT);
+	ev_signal_init(&d->sighup, on_reload_signal, SIGHUP);
+	d->sigterm.data = d->sigint.data = d->sighup.data = d;
+	ev_signal_start(d->loop, &d->sigterm);
+	ev_signal_start(d->loop, &d->sigint);
+	ev_signal_start(d->loop, &d->sighup);
+
+	log_notice("failoverd %s starting on node %s with %zu instance%s from %s",
+		   FAILOVERD_VERSION, d->node_name, d->instance_count,
+		   d->instance_count == 1 ? "" : "s", config->path);
+	daemon_log_event(d, "start", "ok");
+	for (size_t i = 0; i < d->instance_count; i++)
+		instance_start(&d->instances[i]);
+	return 0;
+fail:
+	daemon_close_resources(d);
+	return err;
+}
+
+int daemon_run(struct daemon *d)
+{
+	ev_run(d->loop, 0);
+	return d->exit_code;
+}
+
+void daemon_stop(struct daemon *d, const char *why)
+{
+	for (size_t i = 0; i < d->instance_count; i++)
+		instance_stop(&d->instances[i]);
+	log_notice("failoverd stopped (%s)", why);
+	daemon_log_event(d, "stop", why);
+	ev_signal_stop(d->loop, &d->sigterm);
+	ev_signal_stop(d->loop, &d->sigint);
+	ev_signal_stop(d->loop, &d->sighup);
+	daemon_close_resources(d);
+}
