@@ -30,6 +30,16 @@ struct instance_counters {
 	uint64_t lower_priority_replies;
 };
 
+#define INSTANCE_PEER_MEMORY 8
+
+/* What we learnt about a peer that talks to us: which v3/IPv4 checksum
+ * convention it uses (DESIGN: record it per peer). */
+struct instance_peer {
+	struct ip_address address;
+	enum vrrp_checksum_mode checksum_mode;
+	uint64_t adverts;
+};
+
 struct vrrp_instance {
 	struct daemon *daemon;
 	const struct instance_config *cfg;
@@ -53,6 +63,8 @@ struct vrrp_instance {
 	int64_t state_since_us;
 	enum vrrp_reason last_reason;
 	struct instance_counters counters;
+	struct instance_peer peers[INSTANCE_PEER_MEMORY];
+	size_t peer_count;
 };
 
 int instance_init(struct vrrp_instance *inst, struct daemon *d, const struct instance_config *cfg,

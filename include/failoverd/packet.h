@@ -65,6 +65,7 @@ enum vrrp_rx_error {
 	VRRP_RX_REPLAY,    /* HMAC sequence replayed (authenticated adverts) */
 	VRRP_RX_ADDRESSES, /* zero count, or list differs from the config */
 	VRRP_RX_INTERVAL,  /* zero interval, or v2 interval differs */
+	VRRP_RX_PEER,      /* unicast: the source is not a configured peer */
 	VRRP_RX_ERROR_COUNT
 };
 

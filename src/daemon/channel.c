@@ -88,7 +88,7 @@ static void channel_handle(struct vrrp_channel *c, const struct vrrp_received *r
 		return;
 	}
 	if (!instance_accepts_source(inst, &rx->source, &check_ttl)) {
-		channel_rx_error(c, VRRP_RX_ADDRESSES, &rx->source);
+		channel_rx_error(c, VRRP_RX_PEER, &rx->source);
 		return;
 	}
 	instance_build_expect(inst, &expect);

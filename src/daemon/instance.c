@@ -26,11 +26,6 @@
 
 static void instance_handle(struct vrrp_instance *inst, const struct vrrp_event *event);
 
-static int64_t seconds_to_us(double s)
-{
-	return (int64_t)(s * 1e6 + 0.5);
-}
-
 static double us_to_seconds(int64_t us)
 {
 	return (double)us / 1e6;
@@ -565,6 +560,41 @@ void instance_stop(struct vrrp_instance *inst)
 	ev_timer_stop(inst->daemon->loop, &inst->master_down_timer);
 }
 
+static const char *checksum_mode_name(enum vrrp_checksum_mode mode)
+{
+	return mode == VRRP_CHECKSUM_RFC9568 ? "rfc9568 (no pseudo-header)" : "pseudo-header";
+}
+
+/* Remembers each peer's checksum convention and says when it is new or
+ * changes; with more peers than slots, the oldest slot is reused. */
+static void instance_note_peer(struct vrrp_instance *inst, const struct vrrp_advert *adv,
+			       const struct ip_address *source)
+{
+	struct instance_peer *peer = NULL;
+	char text[IP_ADDRESS_TEXT_MAX];
+
+	for (size_t i = 0; i < inst->peer_count && !peer; i++)
+		if (ip_address_equal(&inst->peers[i].address, source))
+			peer = &inst->peers[i];
+	if (!peer) {
+		size_t slot = inst->peer_count < INSTANCE_PEER_MEMORY
+				      ? inst->peer_count++
+				      : (size_t)(inst->counters.adverts_received % INSTANCE_PEER_MEMORY);
+		peer = &inst->peers[slot];
+		peer->address = *source;
+		peer->adverts = 0;
+	} else if (peer->checksum_mode == adv->checksum_mode) {
+		peer->adverts++;
+		return;
+	}
+	if (adv->version == 3 && adv->family == AF_INET)
+		log_info("(%s) peer %s uses the %s VRRPv3 checksum", inst->cfg->name,
+			 ip_address_format(source, text, sizeof(text)),
+			 checksum_mode_name(adv->checksum_mode));
+	peer->checksum_mode = adv->checksum_mode;
+	peer->adverts++;
+}
+
 void instance_receive(struct vrrp_instance *inst, const struct vrrp_advert *adv,
 		      const struct ip_address *source)
 {
@@ -577,6 +607,7 @@ void instance_receive(struct vrrp_instance *inst, const struct vrrp_advert *adv,
 	enum vrrp_state before = inst->fsm.state;
 
 	inst->counters.adverts_received++;
+	instance_note_peer(inst, adv, source);
 	if (adv->priority == VRRP_PRIORITY_STOP)
 		inst->counters.priority_zero_received++;
 	if (before == VRRP_STATE_MASTER && adv->priority > inst->fsm.cfg.priority) {

@@ -210,6 +210,25 @@ static void daemonize_done(int ready_fd, char verdict)
 	}
 }
 
+/*
+ * The daemon changes to / when it detaches, and SIGHUP re-reads the config
+ * later: every path the operator gave relative to their shell is made
+ * absolute first. Returns a new string, or NULL for NULL.
+ */
+static char *absolute_path(const char *path)
+{
+	char cwd[CONFIG_PATH_MAX];
+	char *out = NULL;
+
+	if (!path)
+		return NULL;
+	if (path[0] == '/' || path[0] == '\0' || !getcwd(cwd, sizeof(cwd)))
+		return strdup(path);
+	if (asprintf(&out, "%s/%s", cwd, path) < 0)
+		return NULL;
+	return out;
+}
+
 static void resolve_node_name(struct daemon *d)
 {
 	const struct daemon_options *o = &d->options;
@@ -249,11 +268,16 @@ static int open_event_log(struct daemon *d)
 int main(int argc, char **argv)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
+	char *paths[4] = {NULL};
 	int ready_fd = -1;
 	int pid_fd;
 
 	if (!d || parse_options(argc, argv, &d->options) < 0)
 		return 1;
+	d->options.config_path = paths[0] = absolute_path(d->options.config_path);
+	d->options.event_log = paths[1] = absolute_path(d->options.event_log);
+	d->options.pid_file = paths[2] = absolute_path(d->options.pid_file);
+	d->options.control_socket = paths[3] = absolute_path(d->options.control_socket);
 	d->config = load_config(d->options.config_path);
 	if (d->options.check_config) {
 		int valid = d->config != NULL;
@@ -277,15 +301,18 @@ int main(int argc, char **argv)
 		.facility = d->config->global.syslog_facility_value,
 		.max_level = d->options.debug ? LOG_DEBUG : LOG_INFO,
 	};
-	if ((pid_fd = pid_file_lock(d->options.pid_file)) < 0)
+	if ((pid_fd = pid_file_lock(d->options.pid_file)) < 0 || open_event_log(d) < 0) {
+		config_free(d->config);
+		free(d);
 		return 1;
+	}
 	if (!d->options.foreground && daemonize(&ready_fd) < 0) {
 		fprintf(stderr, "failoverd: cannot daemonize: %s\n", strerror(errno));
 		return 1;
 	}
 	log_open(&lo);
 	pid_file_write(pid_fd);
-	if (open_event_log(d) < 0 || daemon_start(d, d->config) < 0) {
+	if (daemon_start(d, d->config) < 0) {
 		fprintf(stderr, "failoverd: start-up failed; see the messages above\n");
 		daemonize_done(ready_fd, 1);
 		eventlog_close(&d->events);
@@ -303,5 +330,7 @@ int main(int argc, char **argv)
 	close(pid_fd);
 	config_free(d->config);
 	free(d);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		free(paths[i]);
 	return code;
 }

@@ -220,16 +220,14 @@ static void fsm_handle_init(struct vrrp_fsm *fsm, const struct vrrp_event *event
 
 /*
  * RFC 5798 6.4.2: priority 0 means the master is leaving; wait only
- * Skew_Time. DESIGN: honour it only from the master we follow (or, while we
- * follow none yet, from whoever sends it first), so a stranger cannot make
- * us take over early.
+ * Skew_Time. DESIGN: honour it only from the master we follow, so a
+ * stranger (or a forged packet) cannot make us take over early. While we
+ * follow no master yet, the Master_Down_Timer already runs its full course.
  */
 static void fsm_backup_priority_zero(struct vrrp_fsm *fsm, const struct vrrp_event *event,
 				     struct vrrp_fsm_result *out)
 {
-	if (fsm->master.family == 0)
-		fsm->master = event->source;
-	else if (!ip_address_equal(&fsm->master, &event->source))
+	if (fsm->master.family == 0 || !ip_address_equal(&fsm->master, &event->source))
 		return;
 	fsm->priority_zero_seen = true;
 	fsm_push_arm_master_down(out, vrrp_fsm_skew_time_us(fsm));

@@ -62,6 +62,7 @@ static const char *const vrrp_rx_error_names[VRRP_RX_ERROR_COUNT] = {
     [VRRP_RX_REPLAY] = "replay",
     [VRRP_RX_ADDRESSES] = "addresses",
     [VRRP_RX_INTERVAL] = "interval",
+    [VRRP_RX_PEER] = "peer",
 };
 
 const char *vrrp_rx_error_name(enum vrrp_rx_error error)

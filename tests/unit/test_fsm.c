@@ -703,13 +703,13 @@ static void test_priority_zero_only_from_our_master(void **state)
 	out = step(&fsm, event_of(VRRP_EVENT_MASTER_DOWN_TIMER), 20 + MDI_US);
 	assert_int_equal(out.reason, VRRP_REASON_MASTER_DOWN_TIMER);
 
-	/* With no master known yet, the first priority 0 is honoured and
-	 * its sender becomes the master we follow. */
+	/* With no master known yet, priority 0 is not honoured: the full
+	 * Master_Down_Interval armed at startup keeps running. */
 	fsm_start(&fsm, &cfg, 0);
 	out = step(&fsm, advert(MASTER_ADDRESS, 0, 100), 10);
-	assert_single_arm_down(&out, SKEW_US);
-	out = step(&fsm, advert(STRANGER_ADDRESS, 0, 100), 20);
 	assert_no_action(&out);
+	assert_false(fsm.priority_zero_seen);
+	assert_int_equal(fsm.master.family, 0);
 }
 
 static void test_initial_master_hint(void **state)

@@ -954,6 +954,7 @@ static void test_rx_error_names(void **state)
 	assert_string_equal(vrrp_rx_error_name(VRRP_RX_REPLAY), "replay");
 	assert_string_equal(vrrp_rx_error_name(VRRP_RX_ADDRESSES), "addresses");
 	assert_string_equal(vrrp_rx_error_name(VRRP_RX_INTERVAL), "interval");
+	assert_string_equal(vrrp_rx_error_name(VRRP_RX_PEER), "peer");
 	assert_string_equal(vrrp_rx_error_name(VRRP_RX_ERROR_COUNT), "unknown");
 }
 
