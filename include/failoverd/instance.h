@@ -63,6 +63,7 @@ struct vrrp_instance {
 	int64_t state_since_us;
 	enum vrrp_reason last_reason;
 	struct instance_counters counters;
+	uint64_t failed_sends; /* consecutive; reset by the next good send */
 	struct instance_peer peers[INSTANCE_PEER_MEMORY];
 	size_t peer_count;
 };

@@ -96,24 +96,33 @@ static void instance_send_to(struct vrrp_instance *inst, const uint8_t *buf, siz
 			     const struct ip_address *dst)
 {
 	struct vrrp_channel *c = inst->channel;
-	char text[IP_ADDRESS_TEXT_MAX];
-	int err;
+	char to[IP_ADDRESS_TEXT_MAX], from[IP_ADDRESS_TEXT_MAX];
+	int err = c->socket.fd < 0 ? -ENETDOWN : vrrp_socket_send(&c->socket, buf, len,
+								    &inst->primary, dst);
 
-	if (c->socket.fd < 0) {
-		inst->counters.send_errors++;
+	if (err == 0) {
+		if (inst->failed_sends)
+			log_notice("(%s) adverts are being sent again after %llu failed sends",
+				   inst->cfg->name, (unsigned long long)inst->failed_sends);
+		inst->failed_sends = 0;
+		inst->counters.adverts_sent++;
 		return;
 	}
-	err = vrrp_socket_send(&c->socket, buf, len, &inst->primary, dst);
-	if (err < 0) {
-		inst->counters.send_errors++;
-		if (inst->counters.send_errors == 1 || inst->counters.send_errors % 1000 == 0)
-			log_warning("(%s) cannot send advert to %s on %s: %s (%llu send errors)",
-				    inst->cfg->name, ip_address_format(dst, text, sizeof(text)),
-				    inst->cfg->interface, strerror(-err),
-				    (unsigned long long)inst->counters.send_errors);
-		return;
+	inst->counters.send_errors++;
+	if (inst->failed_sends++ % 1000 == 0) {
+		const char *hint = "";
+
+		/* The kernel refuses a source address that is still tentative
+		 * (IPv6 duplicate address detection after link up). */
+		if (inst->cfg->family == AF_INET6 && (err == -EINVAL || err == -EADDRNOTAVAIL))
+			hint = " (source address not usable yet: IPv6 DAD still running?)";
+		log_warning("(%s) cannot send advert from %s to %s on %s: %s%s", inst->cfg->name,
+			    ip_address_format(&inst->primary, from, sizeof(from)),
+			    ip_address_format(dst, to, sizeof(to)), inst->cfg->interface,
+			    strerror(-err), hint);
 	}
-	inst->counters.adverts_sent++;
+	/* A better source may exist by now (DAD over, address re-added). */
+	instance_refresh_primary(inst);
 }
 
 static void instance_send_advert(struct vrrp_instance *inst, uint8_t priority)
