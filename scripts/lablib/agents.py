@@ -1,0 +1,307 @@
+"""The agents under test: failoverd and keepalived nodes.
+
+Both kinds offer one interface so a scenario can run against either:
+start / stop (SIGTERM) / kill (SIGKILL) / crash (SIGKILL + cable down, i.e.
+power lost) / freeze / thaw, transitions() and wait_state().
+
+  * failoverd: transitions come from its JSON event log (`state` events with
+    `mono`, `reason`), which the daemon flushes per line; EventLog re-reads
+    the file incrementally.
+  * keepalived: transitions come from its `(VI_1) Entering X STATE` log lines,
+    stamped with CLOCK_MONOTONIC when the harness reads them (a few ms late at
+    most); it has no reasons.  keepalived forks a VRRP child whose pid is in
+    the -r pid file; a crash freezes the parent first so it cannot respawn or
+    signal the child, then kills both.
+
+Each agent also records the moments the harness killed it (`deaths`), so the
+merged time line knows that a SIGKILLed MASTER stopped being one then, even
+though it could not log it.
+"""
+
+import json
+import os
+import signal
+import time
+
+from . import conf
+from .netns import process_gone
+from .process import LabTimeout, wait_until
+
+STATE_LINE = r"\((?P<instance>[^)]+)\) Entering (?P<state>MASTER|BACKUP|FAULT|INIT) STATE"
+PRIORITY_ZERO_LINE = r"\((?P<pz_instance>[^)]+)\) (sending|sent) 0 priority"
+
+
+class EventLog:
+    """Incremental reader of a JSON-lines event log."""
+
+    def __init__(self, path):
+        self.path = path
+        self.events = []
+        self.bad_lines = []
+        self._offset = 0
+        self._partial = b""
+
+    def poll(self):
+        """Read what was appended since the last poll; return the event list."""
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self._offset)
+                data = f.read()
+        except FileNotFoundError:
+            return self.events
+        self._offset += len(data)
+        data = self._partial + data
+        lines = data.split(b"\n")
+        self._partial = lines.pop()
+        for raw in lines:
+            if not raw.strip():
+                continue
+            try:
+                self.events.append(json.loads(raw))
+            except ValueError:
+                self.bad_lines.append(raw.decode("utf-8", "replace"))
+        return self.events
+
+    def select(self, event=None, after=None, **fields):
+        """Events of a kind (and field values) with mono >= after."""
+        found = []
+        for ev in self.poll():
+            if event is not None and ev.get("event") != event:
+                continue
+            if after is not None and ev.get("mono", 0) < after:
+                continue
+            if all(ev.get(k) == v for k, v in fields.items()):
+                found.append(ev)
+        return found
+
+    def wait(self, timeout, what, event=None, after=None, **fields):
+        """Wait for the first matching event and return it."""
+        def first():
+            found = self.select(event, after, **fields)
+            return found[0] if found else None
+        return wait_until(first, timeout, what)
+
+
+class Agent:
+    """Common part of a VRRP agent running on one lab host."""
+
+    kind = "agent"
+
+    def __init__(self, lab, host, binary, instances, name=None):
+        self.lab = lab
+        self.host = host
+        self.binary = binary
+        self.instances = [dict(inst) for inst in instances]
+        self.name = name or host.name
+        self.proc = None
+        self.procs = []
+        self.deaths = []        # mono of SIGKILLs sent by the harness
+        self.stops = []         # mono of SIGTERMs sent by the harness
+        self.workdir = lab.workdir
+        self.config_path = os.path.join(self.workdir, f"{self.name}.{self.kind}.conf")
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.name})"
+
+    def path(self, suffix):
+        return os.path.join(self.workdir, f"{self.name}.{self.kind}.{suffix}")
+
+    def instance(self, name):
+        return next(i for i in self.instances if i["name"] == name)
+
+    # ---- lifetime ------------------------------------------------------
+    def write_config(self):
+        raise NotImplementedError
+
+    def command(self):
+        raise NotImplementedError
+
+    def start(self):
+        """Write the config and start the agent. Returns the start time."""
+        self.write_config()
+        run = len(self.procs) + 1
+        self.proc = self.host.spawn(self.command(), name=f"{self.name}.{self.kind}.{run}")
+        self.procs.append(self.proc)
+        return self.proc.started
+
+    def stop(self, timeout=10.0):
+        """SIGTERM and wait for the exit; return the exit code."""
+        self.stops.append(self.proc.signal(signal.SIGTERM))
+        return self.proc.wait(timeout)
+
+    def kill(self):
+        """SIGKILL the agent (the node stays up). Returns the time."""
+        now = self.proc.kill()
+        self.deaths.append(now)
+        self.proc.wait(5.0)
+        return now
+
+    def crash(self):
+        """Power loss: the agent dies and the node's cable goes dead at once."""
+        now = self.kill()
+        self.host.link_down("host")
+        return now
+
+    def freeze(self):
+        return self.proc.freeze()
+
+    def thaw(self):
+        return self.proc.thaw()
+
+    # ---- what it did ---------------------------------------------------
+    def transitions(self, instance=None):
+        """[{mono, node, instance, from, to, reason}] in order."""
+        raise NotImplementedError
+
+    def state(self, instance):
+        trans = self.transitions(instance)
+        return trans[-1]["to"] if trans else None
+
+    def wait_state(self, instance, state, timeout, after=None):
+        """Wait until the agent logs a transition of instance to state (after `after`)."""
+        def reached():
+            for tr in self.transitions(instance):
+                if tr["to"] == state and (after is None or tr["mono"] >= after):
+                    return tr
+            return None
+        return wait_until(reached, timeout, f"{self.name} {instance} -> {state}")
+
+    def wait_line(self, pattern, timeout, after=None):
+        return self.proc.wait_line(pattern, timeout, after)
+
+    def find_lines(self, pattern, after=None):
+        found = []
+        for proc in self.procs:
+            found += proc.find_lines(pattern, after)
+        return found
+
+    def stop_times(self):
+        """Moments the agent is known to have stopped being anything (deaths, exits)."""
+        times = list(self.deaths)
+        times += [p.ended for p in self.procs if p.ended is not None]
+        return sorted(times)
+
+    def has_vip(self, address):
+        return self.host.has_address(address, self.instance_interface(address))
+
+    def instance_interface(self, address):
+        for inst in self.instances:
+            if any(v.split("/")[0] == address.split("/")[0] for v in inst["virtual_addresses"]):
+                return inst["interface"]
+        return self.host.ifname
+
+    def log_tail(self, count=40):
+        return self.proc.tail(count) if self.proc else []
+
+
+class FailoverdAgent(Agent):
+    """failoverd, driven through its command line, event log and stderr."""
+
+    kind = "failoverd"
+
+    def __init__(self, lab, host, binary, instances, name=None, extra_config=None):
+        super().__init__(lab, host, binary, instances, name)
+        self.extra_config = extra_config
+        self.event_log_path = self.path("events.jsonl")
+        self.events = EventLog(self.event_log_path)
+
+    def write_config(self):
+        with open(self.config_path, "w") as f:
+            f.write(conf.failoverd_config(self.name, self.instances, self.extra_config))
+
+    def command(self):
+        return [self.binary, "-f", self.config_path, "-n", "-l", "--no-syslog",
+                "--event-log", self.event_log_path, "--node-name", self.name,
+                "--pid-file", self.path("pid"),
+                "--control-socket", self.path("sock")]
+
+    def transitions(self, instance=None):
+        found = []
+        for ev in self.events.select("state"):
+            if instance is not None and ev.get("instance") != instance:
+                continue
+            found.append({"mono": ev.get("mono"), "node": self.name,
+                          "instance": ev.get("instance"), "from": ev.get("from"),
+                          "to": ev.get("to"), "reason": ev.get("reason"), "event": ev})
+        return found
+
+    def stop_times(self):
+        times = super().stop_times()
+        times += [ev["mono"] for ev in self.events.select("stop") if "mono" in ev]
+        return sorted(times)
+
+    def rx_errors(self, after=None):
+        return self.events.select("rx_error", after)
+
+
+class KeepalivedAgent(Agent):
+    """keepalived (VRRP only), state read from its console log."""
+
+    kind = "keepalived"
+
+    def write_config(self):
+        with open(self.config_path, "w") as f:
+            f.write(conf.keepalived_config(self.name, self.instances))
+
+    def command(self):
+        return [self.binary, "-n", "-l", "-D", "--vrrp", "-f", self.config_path,
+                "-p", self.path("pid"), "-r", self.path("vrrp.pid"),
+                "-c", self.path("check.pid")]
+
+    def transitions(self, instance=None):
+        found = []
+        current = {}
+        for mono, text, match in self.find_lines(f"{STATE_LINE}|{PRIORITY_ZERO_LINE}"):
+            name = match.group("instance") or match.group("pz_instance")
+            # keepalived logs no transition when it stops: its priority-0
+            # advert is where it stops being MASTER.
+            state = match.group("state") or "INIT"
+            if instance is not None and name != instance:
+                continue
+            if not match.group("state") and current.get(name) != "MASTER":
+                continue
+            found.append({"mono": mono, "node": self.name, "instance": name,
+                          "from": current.get(name, "INIT"), "to": state,
+                          "reason": None if match.group("state") else "shutdown",
+                          "event": text})
+            current[name] = state
+        return found
+
+    def start(self):
+        # A SIGKILLed keepalived leaves its pid files; a stale (or zombie) pid
+        # in them would make the next start refuse to run.
+        for suffix in ("pid", "vrrp.pid", "check.pid"):
+            if os.path.exists(self.path(suffix)):
+                os.unlink(self.path(suffix))
+        return super().start()
+
+    def vrrp_child_pid(self):
+        try:
+            with open(self.path("vrrp.pid")) as f:
+                return int(f.read().strip())
+        except (OSError, ValueError):
+            return None
+
+    def kill(self):
+        """Freeze the parent, then SIGKILL the VRRP child and the parent."""
+        self.proc.freeze()
+        child = self.vrrp_child_pid()
+        now = time.monotonic()
+        if child:
+            try:
+                os.kill(child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.kill()
+        self.deaths.append(now)
+        self.proc.wait(5.0)
+        if child:
+            wait_until(lambda: process_gone(child), 5.0,
+                       f"keepalived vrrp child {child} to die")
+        return now
+
+    def wait_ready(self, timeout=10.0):
+        return wait_until(self.vrrp_child_pid, timeout, "keepalived vrrp child pid file")
+
+
+__all__ = ["EventLog", "FailoverdAgent", "KeepalivedAgent", "LabTimeout", "STATE_LINE"]

@@ -1,0 +1,56 @@
+"""Packet captures on the lab switch, decoded by tshark.
+
+A capture runs dumpcap (through tshark) inside a namespace for a fixed time,
+so it ends by itself; decode_vrrp() reads the file back with tshark's VRRP
+dissector and returns one dict per advert.  tshark checks the VRRPv3 IPv4
+checksum with the pseudo-header (its default), as keepalived sends it.
+Checksum status values are Wireshark's: 0 bad, 1 good, 2 unverified.
+"""
+
+import os
+import shutil
+import subprocess
+
+CHECKSUM_GOOD = "1"
+VRRP_FIELDS = ["ip.src", "ipv6.src", "ip.ttl", "ipv6.hlim", "vrrp.version", "vrrp.type",
+               "vrrp.virt_rtr_id", "vrrp.prio", "vrrp.checksum.status", "vrrp.auth_type",
+               "vrrp.auth_string", "vrrp.adver_int", "vrrp.short_adver_int",
+               "vrrp.addr_count", "vrrp.ip_addr", "vrrp.ipv6_addr"]
+
+
+def available():
+    return shutil.which("tshark") is not None
+
+
+class Capture:
+    """tshark writing packets seen on host's ifname for `seconds` into a pcap."""
+
+    def __init__(self, host, ifname, seconds, bpf="ip proto 112 or ip6 proto 112",
+                 name="capture"):
+        self.path = os.path.join(host.lab.workdir, f"{name}.pcap")
+        self.proc = host.spawn(["tshark", "-q", "-i", ifname, "-a", f"duration:{seconds:g}",
+                                "-f", bpf, "-w", self.path], name=name)
+        self.seconds = seconds
+        # dumpcap says "Capturing on ..." once the interface is open.
+        self.proc.wait_line(r"Capturing on", 10.0)
+
+    def wait(self):
+        code = self.proc.wait(self.seconds + 20.0)
+        if code != 0:
+            raise RuntimeError(f"tshark exited {code}: {self.proc.tail(5)}")
+        return self.path
+
+
+def decode_vrrp(path):
+    """[{field: value}] for every VRRP packet in the capture."""
+    argv = ["tshark", "-r", path, "-Y", "vrrp", "-T", "fields", "-E", "separator=\t"]
+    for field in VRRP_FIELDS:
+        argv += ["-e", field]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    packets = []
+    for line in out.splitlines():
+        values = line.split("\t")
+        packet = dict(zip(VRRP_FIELDS, values + [""] * (len(VRRP_FIELDS) - len(values))))
+        packet["src"] = packet["ip.src"] or packet["ipv6.src"]
+        packets.append(packet)
+    return packets

@@ -1,0 +1,77 @@
+"""Checks over the merged logs of all agents of a lab.
+
+All agents log CLOCK_MONOTONIC times (failoverd's `mono` field, keepalived
+lines stamped on arrival), so their transitions merge onto one time line.
+
+A node is MASTER of an instance from its transition to MASTER until its next
+transition of that instance, or until it stopped existing (a SIGKILL sent by
+the harness, a `stop` event, the process exit), or until the end of the
+observation.  Two MASTERs at once is the failure VRRP exists to prevent; a
+short overlap while adverts are in flight is normal (a preempting node
+becomes MASTER one advert before the old one hears it), so callers allow a
+tolerance of a few advert intervals.
+"""
+
+import time
+
+
+def master_intervals(agent, instance, end=None):
+    """[(start, end)] during which agent was MASTER of instance."""
+    end = time.monotonic() if end is None else end
+    stops = agent.stop_times()
+    intervals = []
+    start = None
+    for tr in agent.transitions(instance):
+        if start is not None:
+            intervals.append((start, _first_stop(stops, start, tr["mono"])))
+            start = None
+        if tr["to"] == "MASTER":
+            start = tr["mono"]
+    if start is not None:
+        intervals.append((start, _first_stop(stops, start, end)))
+    return intervals
+
+
+def _first_stop(stops, start, default):
+    """The earliest stop time in (start, default], else default."""
+    for moment in stops:
+        if start < moment <= default:
+            return moment
+    return default
+
+
+def dual_master_overlaps(agents, instance, end=None):
+    """[(start, end, duration, names)] of periods with more than one MASTER."""
+    end = time.monotonic() if end is None else end
+    edges = []
+    for agent in agents:
+        for start, stop in master_intervals(agent, instance, end):
+            edges.append((start, 1, agent.name))
+            edges.append((stop, -1, agent.name))
+    edges.sort(key=lambda e: (e[0], e[1]))
+    masters = set()
+    overlaps = []
+    since = None
+    for moment, delta, name in edges:
+        if delta > 0:
+            masters.add(name)
+            if len(masters) == 2:
+                since = moment
+        else:
+            if len(masters) == 2:
+                overlaps.append((since, moment, moment - since, sorted(masters)))
+            masters.discard(name)
+    return overlaps
+
+
+def describe_timeline(agents, instance=None, origin=None):
+    """Human-readable merged transitions, times relative to origin."""
+    rows = []
+    for agent in agents:
+        rows += agent.transitions(instance)
+        rows += [{"mono": t, "node": agent.name, "instance": "-", "from": "",
+                  "to": "KILLED", "reason": "harness"} for t in agent.deaths]
+    rows.sort(key=lambda r: r["mono"] or 0)
+    origin = origin if origin is not None else (rows[0]["mono"] if rows else 0)
+    return [f"{r['mono'] - origin:9.3f}s {r['node']:>4} {r['instance']}: "
+            f"{r['from']} -> {r['to']} ({r['reason']})" for r in rows]

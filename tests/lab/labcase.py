@@ -1,0 +1,291 @@
+"""Shared frame of the lab scenario tests (tests/lab/*.py).
+
+Every scenario is a script that builds the same small site and reads like
+its test card:
+
+    switch (bridge in its own namespace)
+      |-- n1  10.99.0.1/24  fd99::1/64   agent + service on :8080
+      |-- n2  10.99.0.2/24  fd99::2/64   agent + service on :8080
+      `-- c   10.99.0.10/24 fd99::10/64  the client: probe -> VIP:8080
+
+run(body, description) parses the common options, skips (exit 77) without
+root, builds the site, runs body(case), then checks from the merged logs
+that no virtual router had two MASTERs for longer than a few advert
+intervals.  Exit 0 pass, 1 fail.  On failure the work directory (configs,
+logs, event logs, probe reports) is kept and its path printed.
+
+--keepalived PATH runs both nodes with keepalived instead of failoverd: the
+same card then checks keepalived's behaviour (reason checks are skipped, it
+logs none), which is how the harness itself was validated.
+"""
+
+import argparse
+import os
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+
+import lablib                                  # noqa: E402
+from lablib import probe as lprobe             # noqa: E402
+from lablib import verify                      # noqa: E402
+
+VIP4 = "10.99.0.100"
+VIP6 = "fd99::100"
+
+# The human log lines of each daemon for the same fact.
+LINES = {
+    "failoverd": {
+        "priority_zero": r"\(VI_1\) sending 0 priority",
+        "link_down": r"Kernel is reporting: interface eth0 DOWN",
+    },
+    "keepalived": {
+        "priority_zero": r"\(VI_1\) (sending|sent) 0 priority",
+        "link_down": r"(Netlink reports eth0 down|interface eth0 DOWN|eth0 is down)",
+    },
+}
+
+
+def instance(name="VI_1", vrid=51, priority=150, interval=0.1, version=3, preempt=True,
+             vips=(VIP4 + "/24",), **extra):
+    """A virtual router in failoverd's config schema."""
+    inst = {"name": name, "interface": "eth0", "vrid": vrid, "priority": priority,
+            "advert_interval": float(interval), "version": version, "preempt": preempt,
+            "virtual_addresses": list(vips), "garp": {"delay": 0.0, "repeat": 1}}
+    inst.update(extra)
+    return inst
+
+
+class VrrpCounter:
+    """Counts VRRP packets (IP protocol 112) arriving at a host, via nftables."""
+
+    def __init__(self, host):
+        self.host = host
+        host.nft("table inet lab_count {\n"
+                 "  chain input { type filter hook input priority -10;\n"
+                 "    meta l4proto 112 counter comment \"vrrp_in\"; }\n"
+                 "}\n")
+
+    def count(self):
+        return self.host.nft_counters().get("vrrp_in", 0)
+
+    def wait_at_least(self, wanted, timeout):
+        """Wait until `wanted` more VRRP packets than now have arrived."""
+        target = self.count() + wanted
+        lablib.wait_until(lambda: self.count() >= target, timeout,
+                          f"{wanted} VRRP packets at {self.host.name}", interval=0.05)
+
+
+def parse_args(description, argv=None):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--failoverd", default="build/failoverd",
+                        help="failoverd binary (default %(default)s)")
+    parser.add_argument("--probe", default="build/failover-probe",
+                        help="failover-probe binary; a Python stand-in is used "
+                             "if it does not exist")
+    parser.add_argument("--keepalived", metavar="PATH",
+                        help="run both nodes with this keepalived instead of failoverd")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the work directory even when the test passes")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    return parser.parse_args(argv)
+
+
+class Case:
+    """One scenario run: the site, its agents and the checks made so far."""
+
+    def __init__(self, args, lab):
+        self.args = args
+        self.lab = lab
+        self.impl = "keepalived" if args.keepalived else "failoverd"
+        self.lines = LINES[self.impl]
+        self.agents = []
+        self.t0 = time.monotonic()
+        self.tolerance = {}        # instance -> allowed dual-MASTER seconds
+        self.counters = {}
+
+    # ---- site ----------------------------------------------------------
+    def build_site(self, services=True):
+        self.lab.add_switch()
+        self.n1 = self.lab.add_host("n1", ["10.99.0.1/24", "fd99::1/64"])
+        self.n2 = self.lab.add_host("n2", ["10.99.0.2/24", "fd99::2/64"])
+        self.client = self.lab.add_host("c", ["10.99.0.10/24", "fd99::10/64"])
+        self.services = {}
+        if services:
+            self.services = {"n1": lprobe.Service(self.n1), "n2": lprobe.Service(self.n2)}
+
+    def agent(self, host, instances, kind=None):
+        """An agent of the implementation under test (or `kind`) on host."""
+        kind = kind or self.impl
+        if kind == "keepalived":
+            binary = self.args.keepalived or "keepalived"
+            agent = lablib.KeepalivedAgent(self.lab, host, binary, instances)
+        else:
+            binary = os.path.abspath(self.args.failoverd)
+            if not os.access(binary, os.X_OK):
+                raise AssertionError(f"failoverd binary {binary} not found")
+            agent = lablib.FailoverdAgent(self.lab, host, binary, instances)
+        self.agents.append(agent)
+        self.set_instances(agent, instances)
+        return agent
+
+    def set_instances(self, agent, instances):
+        """(Re)configure an agent; takes effect at its next start."""
+        agent.instances = [dict(inst) for inst in instances]
+        for inst in instances:
+            allowed = 3 * inst["advert_interval"]
+            self.tolerance[inst["name"]] = max(self.tolerance.get(inst["name"], 0), allowed)
+
+    def vrrp_counter(self, host):
+        """The VRRP packet counter of a host (installed on first use)."""
+        if host.name not in self.counters:
+            self.counters[host.name] = VrrpCounter(host)
+        return self.counters[host.name]
+
+    def start_pair(self, first, second, vip=VIP4):
+        """Start n1 with instances `first` and n2 with `second`; wait for the
+        steady state n1 MASTER / n2 BACKUP with the VIP answered by n1."""
+        n1 = self.agent(self.n1, first)
+        n2 = self.agent(self.n2, second)
+        name = first[0]["name"]
+        interval = first[0]["advert_interval"]
+        n1.start()
+        n1.wait_state(name, "MASTER", 10.0 + 5 * interval)
+        n2.start()
+        n2.wait_state(name, "BACKUP", 10.0)
+        self.answer(vip, expected="n1", timeout=10.0)
+        self.step(f"steady: n1 MASTER, n2 BACKUP, {vip} answered by n1")
+        return n1, n2
+
+    def probe(self, address=VIP4, interval_ms=10, timeout_ms=50):
+        """Start the client's probe and wait until it reached the service once."""
+        probe = lprobe.Probe(self.client, address, binary=self.args.probe,
+                             interval_ms=interval_ms, timeout_ms=timeout_ms)
+        started = probe.proc.started
+        lablib.wait_until(
+            lambda: any(s.proc.find_lines(r"^conn ", started) for s in self.services.values()),
+            10.0, "the probe's first successful connection")
+        return probe
+
+    def served(self, node, after, timeout=10.0):
+        """Wait until node's service accepted a connection after `after`."""
+        return self.services[node].wait_client(after, timeout)
+
+    def answer(self, address=VIP4, expected=None, timeout=10.0):
+        """Wait until the client gets an answer on address (from `expected`)."""
+        return lprobe.wait_answer(self.client, address, expected, timeout)
+
+    def crash_takeover(self, n1, n2, vip=VIP4, name="VI_1"):
+        """Card b's core: n1 (MASTER) loses power, n2 must take over and serve.
+
+        Checks n2's MASTER reason (master_down_timer), that it waited for
+        missed adverts (>= 2 intervals after the crash: the last advert may
+        have left up to one interval before it) and took over within a
+        generous bound (Master_Down_Interval + 1.5 s), that n2 holds the VIP
+        and that the client's outage ended.  Returns (takeover s, report)."""
+        interval = n2.instance(name)["advert_interval"]
+        master_down = 3 * interval + (256 - n2.instance(name)["priority"]) / 256 * interval
+        probe = self.probe(vip)
+        self.step(f"crash n1: SIGKILL + cable dead")
+        crashed = n1.crash()
+        master = n2.wait_state(name, "MASTER", master_down + 10.0, after=crashed)
+        takeover = master["mono"] - crashed
+        self.step(f"n2 MASTER {takeover * 1000:.0f} ms after the crash "
+                  f"(Master_Down_Interval {master_down * 1000:.0f} ms)")
+        self.check_reason(master, "master_down_timer")
+        self.check(takeover >= 2 * interval,
+                   f"n2 waits for missed adverts (took over after {takeover:.3f}s)")
+        self.check(takeover < master_down + 1.5,
+                   f"n2 takes over within {master_down + 1.5:.2f} s (took {takeover:.3f}s)")
+        self.check_vip(n2, vip, True)
+        self.served("n2", after=master["mono"])
+        report = probe.stop()
+        gaps = probe.gaps_after(crashed)
+        self.step(f"probe ({probe.implementation}): {report['probes']} probes, "
+                  f"{report['failed']} failed, gaps after the crash: "
+                  f"{[round(g['duration_ms']) for g in gaps]} ms")
+        self.check(gaps, "the probe sees an outage after the crash")
+        self.check(not any(g["open"] for g in gaps), "the outage has ended (gap closed)")
+        limit = (master_down + 2.0) * 1000
+        self.check(max(g["duration_ms"] for g in gaps) < limit,
+                   f"the outage lasts less than {limit:.0f} ms")
+        return takeover, report
+
+    # ---- reporting and checks -------------------------------------------
+    def step(self, text):
+        print(f"[{time.monotonic() - self.t0:7.3f}s] {text}", flush=True)
+
+    def check(self, condition, message):
+        """Assert an expectation; message says what must hold."""
+        if not condition:
+            raise AssertionError(message)
+        if self.args.verbose:
+            self.step(f"ok: {message}")
+
+    def check_reason(self, transition, *reasons):
+        """Check a transition's reason (failoverd only: keepalived logs none)."""
+        if transition.get("reason") is None and self.impl == "keepalived":
+            return
+        self.check(transition.get("reason") in reasons,
+                   f"{transition['node']} {transition['instance']} -> {transition['to']} "
+                   f"with reason {' or '.join(reasons)} (got {transition.get('reason')!r})")
+
+    def check_vip(self, agent, address, present):
+        has = agent.has_vip(address)
+        self.check(has == present, f"{agent.name} {'holds' if present else 'does not hold'} "
+                                   f"{address}")
+
+    def check_no_dual_master(self):
+        for name, allowed in self.tolerance.items():
+            overlaps = verify.dual_master_overlaps(self.agents, name)
+            worst = max((o[2] for o in overlaps), default=0.0)
+            self.check(worst <= allowed,
+                       f"{name}: never two MASTERs at once for more than {allowed:.3f}s "
+                       f"(longest {worst:.3f}s: {overlaps})")
+            self.step(f"{name}: longest dual-MASTER overlap {worst * 1000:.1f} ms "
+                      f"(allowed {allowed * 1000:.0f} ms)")
+
+    def check_no_rx_errors(self):
+        for agent in self.agents:
+            if isinstance(agent, lablib.FailoverdAgent):
+                errors = agent.rx_errors()
+                self.check(not errors, f"{agent.name} logs no rx_error ({errors[:3]})")
+
+    def dump(self):
+        print("--- merged timeline ---")
+        for line in verify.describe_timeline(self.agents, origin=self.t0):
+            print(line)
+        for agent in self.agents:
+            print(f"--- {agent.name} ({agent.kind}) last log lines ---")
+            for line in agent.log_tail(25):
+                print(f"    {line}")
+
+
+def run(body, description, argv=None):
+    """Run a scenario body(case) in a fresh lab; exit 0 pass, 1 fail, 77 skip."""
+    args = parse_args(description, argv)
+    lablib.require_root()
+    name = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+    status = 1
+    with lablib.Lab(name, keep_workdir=args.keep) as lab:
+        case = Case(args, lab)
+        try:
+            case.build_site()
+            body(case)
+            case.check_no_dual_master()
+            status = 0
+        except (AssertionError, lablib.LabError) as err:
+            print(f"FAIL: expected: {err}")
+            case.dump()
+            lab.keep_workdir = True
+        except Exception:                                  # noqa: BLE001
+            traceback.print_exc()
+            case.dump()
+            lab.keep_workdir = True
+        elapsed = time.monotonic() - case.t0
+        if lab.keep_workdir:
+            print(f"work directory kept: {lab.workdir}")
+    print(f"{'PASS' if status == 0 else 'FAIL'}: {name} ({elapsed:.1f}s, {case.impl})")
+    return status
