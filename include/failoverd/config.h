@@ -61,8 +61,10 @@ struct auth_config {
 struct track_item {
 	char name[CONFIG_NAME_MAX];
 	bool has_weight; /* no weight: failure puts the instance in FAULT */
-	int weight;      /* -254..254 */
-	unsigned int min_members; /* bonds */
+	int weight;      /* -254..254; bonds: per lost member */
+	unsigned int min_members; /* bonds: fewer members up = FAULT (default 1) */
+	int64_t up_delay_us;   /* interfaces, bonds: a change must last this long */
+	int64_t down_delay_us; /* before it counts (debounce; default 0) */
 	int line;
 };
 
@@ -116,6 +118,8 @@ struct sync_group_config {
 	char name[CONFIG_NAME_MAX];
 	char (*instances)[CONFIG_NAME_MAX];
 	size_t instance_count;
+	struct notify_config notify; /* scripts get "GROUP NAME STATE 0" */
+	const char *file;
 	int line;
 };
 
@@ -124,14 +128,21 @@ enum check_type { CHECK_TCP = 0, CHECK_TLS, CHECK_HTTP, CHECK_EXEC, CHECK_PROCES
 struct check_config {
 	char name[CONFIG_NAME_MAX];
 	enum check_type type;
-	char address[256];
-	uint16_t port;
-	char url[1024];
-	int status;
-	char expect[256];
-	char **command; /* exec: NULL-terminated argv */
+	char address[256];   /* tcp, tls */
+	uint16_t port;       /* tcp, tls */
+	char url[1024];      /* http: http://HOST[:PORT]/PATH or https://... */
+	int status;          /* http: expected status (default 200) */
+	char expect[256];    /* tls: banner prefix; http: body substring; "" = none */
+	int64_t max_latency_us; /* http: slower answers fail (0 = no limit) */
+	bool verify;         /* tls, https: verify the certificate (default false) */
+	char ca_file[CONFIG_PATH_MAX]; /* tls, https: CA bundle ("" = system store) */
+	char sni[256];       /* tls, https: server name ("" = host of url / none) */
+	char **command;      /* exec: NULL-terminated argv */
+	char process_name[CONFIG_NAME_MAX]; /* process: comm name, or */
+	char pid_file[CONFIG_PATH_MAX];     /* process: pid file */
 	int64_t interval_us, timeout_us;
 	unsigned int rise, fall;
+	const char *file;
 	int line;
 };
 

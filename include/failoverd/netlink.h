@@ -33,6 +33,12 @@ struct link_info {
 	bool up; /* admin up, operstate up (or unknown for loopback-like), carrier */
 	uint8_t mac[6];
 	unsigned int mtu;
+	int master_ifindex;   /* IFLA_MASTER: the bond/bridge/team it belongs to; 0 = none */
+	char kind[16];        /* IFLA_INFO_KIND: "bond", "bridge", "veth"...; "" = plain NIC */
+	char slave_kind[16];  /* IFLA_INFO_SLAVE_KIND: its master's kind; "" = not a port */
+	bool has_bond_slave;  /* IFLA_BOND_SLAVE_* attributes were present */
+	int bond_slave_state; /* BOND_STATE_ACTIVE (0) / BOND_STATE_BACKUP (1); -1 unknown */
+	int bond_mii_status;  /* BOND_LINK_UP (0) / FAIL / DOWN / BACK; -1 unknown */
 };
 
 /* Looks a link up by name: 0, -ENODEV, or another -errno. */
@@ -74,6 +80,10 @@ struct link_watch {
  * family AF_UNSPEC, and for every link after an overrun (resync). */
 int link_watch_open(struct link_watch *w, struct ev_loop *loop, link_event_fn callback, void *ctx);
 void link_watch_close(struct link_watch *w);
+
+/* Every link the kernel has now (for the initial state of trackers). Calls
+ * callback(ctx, link, false) for each. 0 or -errno. */
+int netlink_link_dump(struct netlink *nl, link_event_fn callback, void *ctx);
 
 /* libnl error (positive NLE_*) to a negative errno. */
 int netlink_errno(int nl_error);
