@@ -56,8 +56,8 @@ struct track_verdict {
 void track_compute(uint8_t base, const struct track_ref *refs, size_t count,
 		   struct track_verdict *out);
 
-/* Whether one reference currently fails, and what it costs (0 if it forces
- * FAULT or is healthy). */
+/* Whether one reference currently fails, what its weight costs now (0 when
+ * healthy or unweighted), and whether it forces FAULT. */
 bool track_ref_failing(const struct track_ref *ref, int *cost, bool *forces_fault);
 
 const char *tracker_kind_name(enum tracker_kind kind);     /* "interface", "bond", "check" */
