@@ -257,10 +257,20 @@ static void fsm_backup_advert(struct vrrp_fsm *fsm, const struct vrrp_event *eve
 		return;
 	}
 	/*
-	 * RFC 5798 6.4.2: otherwise discard; the timer keeps running and fires
-	 * into MASTER, which we then report as a preemption.
+	 * RFC 5798 6.4.2 discards the advert and lets the timer run out, so a
+	 * preemption costs up to a whole Master_Down_Interval (keepalived waits
+	 * that long). failoverd moves sooner: the first lower-priority advert
+	 * arms the timer to Skew_Time, so when a tracker lowers the MASTER
+	 * below us we take over within about one advert interval plus skew.
+	 * With several backups the best one (smallest skew) fires first; the
+	 * others hear its higher-priority advert and re-arm as usual, and a
+	 * keepalived MASTER that hears it steps down as RFC 5798 6.4.3 says.
+	 * Later lower-priority adverts do not re-arm, so the timer runs out.
 	 */
-	fsm->preempting = true;
+	if (!fsm->preempting) {
+		fsm->preempting = true;
+		fsm_push_arm_master_down(out, vrrp_fsm_skew_time_us(fsm));
+	}
 }
 
 static enum vrrp_reason fsm_backup_takeover_reason(const struct vrrp_fsm *fsm)

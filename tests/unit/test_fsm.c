@@ -199,7 +199,8 @@ static const struct table_row fsm_table[] = {
 	/* ">= ours" resets the timer whatever the address. */
 	{S_BACKUP, EV_ADVERT_EQUAL_LOWER_ADDR, S_BACKUP, R_NONE, ACTIONS(ARM_DOWN(MDI_US))},
 	/* preempt: discarded, the timer runs on. */
-	{S_BACKUP, EV_ADVERT_LOWER, S_BACKUP, R_NONE, NO_ACTIONS},
+	/* Fast hand-over: a preempting BACKUP arms its timer to Skew_Time. */
+	{S_BACKUP, EV_ADVERT_LOWER, S_BACKUP, R_NONE, ACTIONS(ARM_DOWN(SKEW_US))},
 	{S_BACKUP, EV_ADVERT_ZERO_MASTER, S_BACKUP, R_NONE, ACTIONS(ARM_DOWN(SKEW_US))},
 	{S_BACKUP, EV_ADVERT_ZERO_STRANGER, S_BACKUP, R_NONE, NO_ACTIONS},
 	{S_BACKUP, EV_MASTER_DOWN_TIMER, S_MASTER, VRRP_REASON_MASTER_DOWN_TIMER, BECOME_MASTER},
@@ -499,15 +500,37 @@ static void test_preempt_takes_over_lower_master(void **state)
 	struct vrrp_fsm_config cfg = config_default();
 	struct vrrp_fsm fsm;
 
+	/* The first lower-priority advert arms the timer to Skew_Time (fast
+	 * hand-over) instead of leaving the startup Master_Down_Interval. */
 	fsm_start(&fsm, &cfg, 0);
 	struct vrrp_fsm_result out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), 10);
-	assert_no_action(&out);
+	assert_single_arm_down(&out, SKEW_US);
 	assert_true(fsm.preempting);
 
-	/* The timer armed at startup fires: a preemption, not a master failure. */
-	out = step(&fsm, event_of(VRRP_EVENT_MASTER_DOWN_TIMER), MDI_US);
+	/* Later lower-priority adverts do not push the takeover back. */
+	out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), 10 + ADVERT_US / 2);
+	assert_no_action(&out);
+
+	/* The timer fires: a preemption, not a master failure. */
+	out = step(&fsm, event_of(VRRP_EVENT_MASTER_DOWN_TIMER), 10 + SKEW_US);
 	assert_int_equal(out.to, VRRP_STATE_MASTER);
 	assert_int_equal(out.reason, VRRP_REASON_PREEMPT);
+	assert_false(fsm.preempting);
+
+	/* A better peer heard before the skew runs out cancels the fast
+	 * takeover: we follow it with a full Master_Down_Interval. */
+	fsm_start(&fsm, &cfg, 0);
+	out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), 10);
+	assert_single_arm_down(&out, SKEW_US);
+	out = step(&fsm, advert(MASTER_ADDRESS, 150, 100), 20);
+	assert_single_arm_down(&out, MDI_US);
+	assert_false(fsm.preempting);
+
+	/* Without preempt, a lower-priority master is followed as usual. */
+	cfg.preempt = false;
+	fsm_start(&fsm, &cfg, 0);
+	out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), 10);
+	assert_single_arm_down(&out, MDI_US);
 	assert_false(fsm.preempting);
 }
 
@@ -530,11 +553,11 @@ static void test_preempt_delay(void **state)
 	out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), delay - 1);
 	assert_single_arm_down(&out, MDI_US);
 
-	/* Delay elapsed: discarded, and the running timer makes us preempt. */
+	/* Delay elapsed: the fast hand-over arms Skew_Time and we preempt. */
 	out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), delay);
-	assert_no_action(&out);
+	assert_single_arm_down(&out, SKEW_US);
 	assert_true(fsm.preempting);
-	out = step(&fsm, event_of(VRRP_EVENT_MASTER_DOWN_TIMER), delay - 1 + MDI_US);
+	out = step(&fsm, event_of(VRRP_EVENT_MASTER_DOWN_TIMER), delay + SKEW_US);
 	assert_int_equal(out.reason, VRRP_REASON_PREEMPT);
 
 	/* After a FAULT the delay counts again from the moment it cleared. */
@@ -548,7 +571,7 @@ static void test_preempt_delay(void **state)
 	out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), cleared + delay - 1);
 	assert_single_arm_down(&out, MDI_US);
 	out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), cleared + delay);
-	assert_no_action(&out);
+	assert_single_arm_down(&out, SKEW_US);
 }
 
 static void test_owner_master_at_startup_and_after_fault(void **state)
