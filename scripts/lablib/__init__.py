@@ -30,14 +30,14 @@ Modules:
   nsprocs  standalone helpers run inside namespaces (service, probe)
 """
 
-from .netns import Lab, Host, LabError, require_root, netns_socket
+from .netns import Lab, Host, LabError, VrrpCounter, require_root, netns_socket
 from .process import Proc, wait_until, LabTimeout
 from .agents import FailoverdAgent, KeepalivedAgent, EventLog
 from .probe import Probe, Service
 from .verify import master_intervals, dual_master_overlaps
 
 __all__ = [
-    "Lab", "Host", "LabError", "require_root", "netns_socket",
+    "Lab", "Host", "LabError", "VrrpCounter", "require_root", "netns_socket",
     "Proc", "wait_until", "LabTimeout",
     "FailoverdAgent", "KeepalivedAgent", "EventLog",
     "Probe", "Service",

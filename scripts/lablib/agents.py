@@ -18,6 +18,7 @@ merged time line knows that a SIGKILLed MASTER stopped being one then, even
 though it could not log it.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -129,18 +130,42 @@ class Agent:
         self.stops.append(self.proc.signal(signal.SIGTERM))
         return self.proc.wait(timeout)
 
-    def kill(self):
-        """SIGKILL the agent (the node stays up). Returns the time."""
-        now = self.proc.kill()
-        self.deaths.append(now)
+    def pids(self):
+        """Every process of the agent, the main one last."""
+        return [self.proc.pid]
+
+    def _kill_frozen(self, moment):
+        for pid in self.pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.deaths.append(moment)
         self.proc.wait(5.0)
-        return now
+        for pid in self.pids()[:-1]:
+            wait_until(lambda pid=pid: process_gone(pid), 5.0, f"{self.name} pid {pid} to die")
+
+    def _freeze_all(self):
+        moment = time.monotonic()
+        for pid in self.pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+        return moment
+
+    def kill(self):
+        """SIGKILL the agent (the node stays up). Returns the time.
+        All its processes are frozen first, so none can react to the others'
+        death (keepalived's parent would respawn or stop its VRRP child)."""
+        moment = self._freeze_all()
+        self._kill_frozen(moment)
+        return moment
 
     def crash(self):
-        """Power loss: the agent dies and the node's cable goes dead at once."""
-        now = self.kill()
+        """Power loss: the agent stops and the node's cable goes dead together.
+        Frozen first, so the agent neither sends another advert nor sees the
+        link go down; then the cable; then SIGKILL. Returns the freeze time."""
+        moment = self._freeze_all()
         self.host.link_down("host")
-        return now
+        self._kill_frozen(moment)
+        return moment
 
     def freeze(self):
         return self.proc.freeze()
@@ -282,23 +307,9 @@ class KeepalivedAgent(Agent):
         except (OSError, ValueError):
             return None
 
-    def kill(self):
-        """Freeze the parent, then SIGKILL the VRRP child and the parent."""
-        self.proc.freeze()
+    def pids(self):
         child = self.vrrp_child_pid()
-        now = time.monotonic()
-        if child:
-            try:
-                os.kill(child, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.proc.kill()
-        self.deaths.append(now)
-        self.proc.wait(5.0)
-        if child:
-            wait_until(lambda: process_gone(child), 5.0,
-                       f"keepalived vrrp child {child} to die")
-        return now
+        return ([child] if child else []) + [self.proc.pid]
 
     def wait_ready(self, timeout=10.0):
         return wait_until(self.vrrp_child_pid, timeout, "keepalived vrrp child pid file")

@@ -270,6 +270,29 @@ class Host:
         return proc
 
 
+class VrrpCounter:
+    """VRRP packets (IP protocol 112, v4 and v6) arriving at a host, counted by
+    an nftables rule in that host: lets a check wait for "n adverts heard"
+    instead of sleeping."""
+
+    def __init__(self, host, table="lab_count"):
+        self.host = host
+        host.nft(f"table inet {table} {{\n"
+                 "  chain input { type filter hook input priority -10;\n"
+                 "    meta l4proto 112 counter comment \"vrrp_in\"; }\n"
+                 "}\n")
+
+    def count(self):
+        return self.host.nft_counters().get("vrrp_in", 0)
+
+    def wait_at_least(self, more, timeout):
+        """Wait until `more` VRRP packets than now have arrived."""
+        from .process import wait_until
+        target = self.count() + more
+        wait_until(lambda: self.count() >= target, timeout,
+                   f"{more} VRRP packets at {self.host.name}", interval=0.02)
+
+
 class Lab:
     """A set of namespaces (switch + hosts) and the processes running in them."""
 

@@ -87,6 +87,7 @@ class Probe:
         self.client = client
         self.output = os.path.join(client.lab.workdir, f"{name}.{len(client.lab.procs)}.json")
         target = format_target(address, port)
+        interval_ms, timeout_ms = int(round(interval_ms)), int(round(timeout_ms))
         if binary and os.access(binary, os.X_OK):
             argv = [binary, "--target", target, "--mode", "tcp",
                     "--interval", str(interval_ms), "--timeout", str(timeout_ms),
@@ -99,6 +100,16 @@ class Probe:
             self.implementation = "python"
         self.proc = client.spawn(argv, name=f"{name}.{len(client.lab.procs)}")
         self.report = None
+
+    def wait_first_success(self, services, timeout=10.0):
+        """Wait until one of the services accepted a connection since the
+        probe started; fail at once if the probe exited (bad arguments...)."""
+        def reached():
+            if not self.proc.alive():
+                raise RuntimeError(f"probe exited {self.proc.popen.returncode}: "
+                                   f"{self.proc.tail(5)}")
+            return any(s.proc.find_lines(r"^conn ", self.proc.started) for s in services)
+        return wait_until(reached, timeout, "the probe's first successful connection")
 
     def stop(self, timeout=10.0):
         """SIGTERM, wait, return the JSON report."""

@@ -58,26 +58,6 @@ def instance(name="VI_1", vrid=51, priority=150, interval=0.1, version=3, preemp
     return inst
 
 
-class VrrpCounter:
-    """Counts VRRP packets (IP protocol 112) arriving at a host, via nftables."""
-
-    def __init__(self, host):
-        self.host = host
-        host.nft("table inet lab_count {\n"
-                 "  chain input { type filter hook input priority -10;\n"
-                 "    meta l4proto 112 counter comment \"vrrp_in\"; }\n"
-                 "}\n")
-
-    def count(self):
-        return self.host.nft_counters().get("vrrp_in", 0)
-
-    def wait_at_least(self, wanted, timeout):
-        """Wait until `wanted` more VRRP packets than now have arrived."""
-        target = self.count() + wanted
-        lablib.wait_until(lambda: self.count() >= target, timeout,
-                          f"{wanted} VRRP packets at {self.host.name}", interval=0.05)
-
-
 def parse_args(description, argv=None):
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--failoverd", default="build/failoverd",
@@ -141,7 +121,7 @@ class Case:
     def vrrp_counter(self, host):
         """The VRRP packet counter of a host (installed on first use)."""
         if host.name not in self.counters:
-            self.counters[host.name] = VrrpCounter(host)
+            self.counters[host.name] = lablib.VrrpCounter(host)
         return self.counters[host.name]
 
     def start_pair(self, first, second, vip=VIP4):
@@ -153,8 +133,12 @@ class Case:
         interval = first[0]["advert_interval"]
         n1.start()
         n1.wait_state(name, "MASTER", 10.0 + 5 * interval)
+        counter = self.vrrp_counter(self.n2)
         n2.start()
         n2.wait_state(name, "BACKUP", 10.0)
+        # Steady means n2 follows n1: it has heard n1's adverts (a BACKUP
+        # that never heard a master rightly ignores its priority 0).
+        counter.wait_at_least(3, 10.0 + 10 * interval)
         self.answer(vip, expected="n1", timeout=10.0)
         self.step(f"steady: n1 MASTER, n2 BACKUP, {vip} answered by n1")
         return n1, n2
@@ -163,10 +147,7 @@ class Case:
         """Start the client's probe and wait until it reached the service once."""
         probe = lprobe.Probe(self.client, address, binary=self.args.probe,
                              interval_ms=interval_ms, timeout_ms=timeout_ms)
-        started = probe.proc.started
-        lablib.wait_until(
-            lambda: any(s.proc.find_lines(r"^conn ", started) for s in self.services.values()),
-            10.0, "the probe's first successful connection")
+        probe.wait_first_success(self.services.values())
         return probe
 
     def served(self, node, after, timeout=10.0):

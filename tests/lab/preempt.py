@@ -24,7 +24,8 @@ ADVERTS = 20
 def hand_over_to_n2(case, n1, n2):
     code = n1.stop()
     case.check(code == 0, f"n1 exits 0 after SIGTERM (exit {code})")
-    n2.wait_state("VI_1", "MASTER", 5.0, after=n1.stops[-1])
+    master = n2.wait_state("VI_1", "MASTER", 5.0, after=n1.stops[-1])
+    case.check_reason(master, "priority_zero_received")
     case.answer(VIP4, expected="n2", timeout=5.0)
     case.step("n1 stopped, n2 MASTER")
 
