@@ -56,12 +56,14 @@ enum vrrp_event_type {
 	VRRP_EVENT_FAULT,           /* cannot serve; .reason says why */
 	VRRP_EVENT_FAULT_CLEARED,   /* can serve again; .reason says why */
 	VRRP_EVENT_PRIORITY_CHANGED, /* effective priority now cfg.priority */
+	VRRP_EVENT_FORCE_MASTER,    /* BACKUP -> MASTER now; .reason (sync_group) */
+	VRRP_EVENT_FORCE_BACKUP,    /* MASTER -> BACKUP now, priority 0 sent; .reason */
 	VRRP_EVENT_COUNT
 };
 
 struct vrrp_event {
 	enum vrrp_event_type type;
-	enum vrrp_reason reason;    /* FAULT / FAULT_CLEARED: link_* or tracker_* */
+	enum vrrp_reason reason;    /* FAULT, FAULT_CLEARED, FORCE_*: why */
 	/* ADVERT only: */
 	uint8_t priority;
 	uint16_t interval_cs;

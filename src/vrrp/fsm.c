@@ -293,6 +293,11 @@ static void fsm_handle_backup(struct vrrp_fsm *fsm, const struct vrrp_event *eve
 		/* RFC 5798 6.4.2: Master_Down_Timer fired -> transition to Master. */
 		fsm_enter_master(fsm, out, fsm_backup_takeover_reason(fsm));
 		break;
+	case VRRP_EVENT_FORCE_MASTER:
+		/* A sync group member became MASTER: the group moves together. */
+		fsm_push_simple(out, VRRP_ACTION_STOP_MASTER_DOWN_TIMER);
+		fsm_enter_master(fsm, out, event->reason);
+		break;
 	case VRRP_EVENT_FAULT:
 		fsm_forget_master(fsm);
 		fsm_set_state(fsm, out, VRRP_STATE_FAULT, event->reason);
@@ -423,10 +428,30 @@ static void fsm_handle_master(struct vrrp_fsm *fsm, const struct vrrp_event *eve
 		fsm_push_arm_advert_timer(fsm, out);
 		break;
 	case VRRP_EVENT_FAULT:
-		/* The link is down: no priority-0 advert, just let go. */
+		/*
+		 * With the VRRP link down an advert cannot leave: just let go.
+		 * For any other fault (a tracker, the sync group) the link
+		 * works, so say goodbye with priority 0 and the backup takes
+		 * over after Skew_Time instead of Master_Down_Interval.
+		 */
 		fsm_set_state(fsm, out, VRRP_STATE_FAULT, event->reason);
 		fsm_push_simple(out, VRRP_ACTION_STOP_ADVERT_TIMER);
+		if (event->reason != VRRP_REASON_LINK_DOWN)
+			fsm_push_send_advert(out, 0);
 		fsm_push_simple(out, VRRP_ACTION_REMOVE_VIPS);
+		break;
+	case VRRP_EVENT_FORCE_BACKUP:
+		/*
+		 * Asked to step down (a sync group member yielded, or an
+		 * operator): hand over like a shutdown, with priority 0 so the
+		 * peer takes over after its Skew_Time, then wait as a BACKUP.
+		 */
+		fsm_forget_master(fsm);
+		fsm_set_state(fsm, out, VRRP_STATE_BACKUP, event->reason);
+		fsm_push_simple(out, VRRP_ACTION_STOP_ADVERT_TIMER);
+		fsm_push_send_advert(out, 0);
+		fsm_push_simple(out, VRRP_ACTION_REMOVE_VIPS);
+		fsm_push_arm_master_down(out, vrrp_fsm_master_down_interval_us(fsm));
 		break;
 	case VRRP_EVENT_SHUTDOWN:
 		/*
@@ -525,6 +550,8 @@ static const char *const fsm_event_names[VRRP_EVENT_COUNT] = {
     [VRRP_EVENT_FAULT] = "fault",
     [VRRP_EVENT_FAULT_CLEARED] = "fault_cleared",
     [VRRP_EVENT_PRIORITY_CHANGED] = "priority_changed",
+    [VRRP_EVENT_FORCE_MASTER] = "force_master",
+    [VRRP_EVENT_FORCE_BACKUP] = "force_backup",
 };
 
 const char *vrrp_state_name(enum vrrp_state state)

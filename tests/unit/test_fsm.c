@@ -151,6 +151,8 @@ enum table_event {
 	EV_FAULT,	     /* link_down */
 	EV_FAULT_CLEARED,    /* link_up */
 	EV_PRIORITY_CHANGED, /* cfg.priority becomes NEW_PRIORITY */
+	EV_FORCE_MASTER,     /* sync_group */
+	EV_FORCE_BACKUP,     /* sync_group */
 	EV_COUNT
 };
 
@@ -190,6 +192,8 @@ static const struct table_row fsm_table[] = {
 	{S_INIT, EV_FAULT, S_FAULT, VRRP_REASON_LINK_DOWN, NO_ACTIONS},
 	{S_INIT, EV_FAULT_CLEARED, S_INIT, R_NONE, NO_ACTIONS},
 	{S_INIT, EV_PRIORITY_CHANGED, S_INIT, R_NONE, NO_ACTIONS},
+	{S_INIT, EV_FORCE_MASTER, S_INIT, R_NONE, NO_ACTIONS},
+	{S_INIT, EV_FORCE_BACKUP, S_INIT, R_NONE, NO_ACTIONS},
 
 	/* BACKUP (RFC 5798 6.4.2), following MASTER_ADDRESS at priority 150. */
 	{S_BACKUP, EV_STARTUP, S_BACKUP, R_NONE, NO_ACTIONS},
@@ -208,6 +212,10 @@ static const struct table_row fsm_table[] = {
 	{S_BACKUP, EV_FAULT, S_FAULT, VRRP_REASON_LINK_DOWN, ACTIONS(STOP_DOWN)},
 	{S_BACKUP, EV_FAULT_CLEARED, S_BACKUP, R_NONE, NO_ACTIONS},
 	{S_BACKUP, EV_PRIORITY_CHANGED, S_BACKUP, R_NONE, NO_ACTIONS},
+	/* The sync group moves together: a member became MASTER. */
+	{S_BACKUP, EV_FORCE_MASTER, S_MASTER, VRRP_REASON_SYNC_GROUP,
+	 ACTIONS(STOP_DOWN, ADD_VIPS, SEND_ADVERT(OUR_PRIORITY), SEND_GARP, ARM_ADVERT(ADVERT_US))},
+	{S_BACKUP, EV_FORCE_BACKUP, S_BACKUP, R_NONE, NO_ACTIONS},
 
 	/* MASTER (RFC 5798 6.4.3). */
 	{S_MASTER, EV_STARTUP, S_MASTER, R_NONE, NO_ACTIONS},
@@ -232,6 +240,10 @@ static const struct table_row fsm_table[] = {
 	{S_MASTER, EV_FAULT_CLEARED, S_MASTER, R_NONE, NO_ACTIONS},
 	{S_MASTER, EV_PRIORITY_CHANGED, S_MASTER, R_NONE,
 	 ACTIONS(SEND_ADVERT(NEW_PRIORITY), ARM_ADVERT(ADVERT_US))},
+	{S_MASTER, EV_FORCE_MASTER, S_MASTER, R_NONE, NO_ACTIONS},
+	/* Stepping down on request: priority 0 so the peer moves after its skew. */
+	{S_MASTER, EV_FORCE_BACKUP, S_BACKUP, VRRP_REASON_SYNC_GROUP,
+	 ACTIONS(STOP_ADVERT, SEND_ADVERT(0), REMOVE_VIPS, ARM_DOWN(MDI_US))},
 
 	/* FAULT: only FAULT_CLEARED and SHUTDOWN lead out. */
 	{S_FAULT, EV_STARTUP, S_FAULT, R_NONE, NO_ACTIONS},
@@ -247,6 +259,8 @@ static const struct table_row fsm_table[] = {
 	{S_FAULT, EV_FAULT, S_FAULT, R_NONE, NO_ACTIONS},
 	{S_FAULT, EV_FAULT_CLEARED, S_BACKUP, VRRP_REASON_LINK_UP, ACTIONS(ARM_DOWN(MDI_US))},
 	{S_FAULT, EV_PRIORITY_CHANGED, S_FAULT, R_NONE, NO_ACTIONS},
+	{S_FAULT, EV_FORCE_MASTER, S_FAULT, R_NONE, NO_ACTIONS},
+	{S_FAULT, EV_FORCE_BACKUP, S_FAULT, R_NONE, NO_ACTIONS},
 };
 /* clang-format on */
 
@@ -277,6 +291,10 @@ static struct vrrp_event table_event_make(enum table_event event)
 		return fault(VRRP_EVENT_FAULT, VRRP_REASON_LINK_DOWN);
 	case EV_FAULT_CLEARED:
 		return fault(VRRP_EVENT_FAULT_CLEARED, VRRP_REASON_LINK_UP);
+	case EV_FORCE_MASTER:
+		return fault(VRRP_EVENT_FORCE_MASTER, VRRP_REASON_SYNC_GROUP);
+	case EV_FORCE_BACKUP:
+		return fault(VRRP_EVENT_FORCE_BACKUP, VRRP_REASON_SYNC_GROUP);
 	case EV_PRIORITY_CHANGED:
 	default:
 		return event_of(VRRP_EVENT_PRIORITY_CHANGED);
@@ -770,6 +788,10 @@ static void test_fault_reasons_and_repeat(void **state)
 	struct vrrp_fsm_result out =
 	    step(&fsm, fault(VRRP_EVENT_FAULT, VRRP_REASON_TRACKER_FAULT), now);
 	assert_int_equal(out.reason, VRRP_REASON_TRACKER_FAULT);
+	/* A tracker fault leaves the link usable: say goodbye with priority 0
+	 * (the link_down row of the table sends nothing). */
+	const struct vrrp_action goodbye[] = {STOP_ADVERT, SEND_ADVERT(0), REMOVE_VIPS};
+	assert_actions(&out, goodbye, 3);
 	out = step(&fsm, fault(VRRP_EVENT_FAULT, VRRP_REASON_LINK_DOWN), now + 1);
 	assert_no_action(&out);
 	assert_int_equal(fsm.state, VRRP_STATE_FAULT);
@@ -804,6 +826,7 @@ static void test_names(void **state)
 	static const char *const events[] = {
 	    "startup",	    "shutdown", "advert",	 "master_down_timer",
 	    "advert_timer", "fault",	"fault_cleared", "priority_changed",
+	    "force_master", "force_backup",
 	};
 	assert_int_equal(ARRAY_LEN(events), VRRP_EVENT_COUNT);
 	for (int i = 0; i < VRRP_EVENT_COUNT; i++)
