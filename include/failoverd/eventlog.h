@@ -57,6 +57,11 @@ void eventlog_vip(struct eventlog *log, const char *instance, const char *action
 void eventlog_rx_error(struct eventlog *log, const char *interface, const struct ip_address *source,
 		       const char *reason, uint64_t count, uint64_t suppressed);
 
+void eventlog_priority(struct eventlog *log, const char *instance, int from, int to,
+		       const char *tracker);
+void eventlog_track(struct eventlog *log, const char *tracker, const char *kind, const char *status,
+		    const char *detail);
+
 /* "ipv4" / "ipv6". */
 const char *eventlog_family_name(int family);
 

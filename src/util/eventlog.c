@@ -136,3 +136,27 @@ void eventlog_rx_error(struct eventlog *log, const char *interface, const struct
 	eventlog_add_int(obj, "suppressed", (int64_t)suppressed);
 	eventlog_commit(log, obj);
 }
+
+void eventlog_priority(struct eventlog *log, const char *instance, int from, int to,
+		       const char *tracker)
+{
+	struct json_object *obj = eventlog_begin(log, "priority");
+
+	eventlog_add_string(obj, "instance", instance);
+	eventlog_add_int(obj, "from", from);
+	eventlog_add_int(obj, "to", to);
+	eventlog_add_string(obj, "tracker", tracker);
+	eventlog_commit(log, obj);
+}
+
+void eventlog_track(struct eventlog *log, const char *tracker, const char *kind, const char *status,
+		    const char *detail)
+{
+	struct json_object *obj = eventlog_begin(log, "track");
+
+	eventlog_add_string(obj, "tracker", tracker);
+	eventlog_add_string(obj, "kind", kind);
+	eventlog_add_string(obj, "status", status);
+	eventlog_add_string(obj, "detail", detail);
+	eventlog_commit(log, obj);
+}
