@@ -168,10 +168,16 @@ class Agent:
         return moment
 
     def freeze(self):
-        return self.proc.freeze()
+        """SIGSTOP every process of the agent; returns the time."""
+        return self._freeze_all()
 
     def thaw(self):
-        return self.proc.thaw()
+        """SIGCONT every process of the agent; returns the time."""
+        moment = time.monotonic()
+        for pid in reversed(self.pids()):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+        return moment
 
     # ---- what it did ---------------------------------------------------
     def transitions(self, instance=None):

@@ -31,8 +31,8 @@ class Capture:
         self.proc = host.spawn(["tshark", "-q", "-i", ifname, "-a", f"duration:{seconds:g}",
                                 "-f", bpf, "-w", self.path], name=name)
         self.seconds = seconds
-        # dumpcap says "Capturing on ..." once the interface is open.
-        self.proc.wait_line(r"Capturing on", 10.0)
+        # tshark says "Capture started" once dumpcap has the interface open.
+        self.proc.wait_line(r"Capture started", 10.0)
 
     def wait(self):
         code = self.proc.wait(self.seconds + 20.0)

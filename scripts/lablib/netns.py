@@ -86,10 +86,10 @@ def in_netns(ns):
             _setns(here.fileno())
 
 
-def netns_socket(ns, family=socket.AF_INET, kind=socket.SOCK_STREAM):
+def netns_socket(ns, family=socket.AF_INET, kind=socket.SOCK_STREAM, proto=0):
     """A socket living in namespace ns (a socket keeps the namespace it was born in)."""
     with in_netns(ns):
-        return socket.socket(family, kind)
+        return socket.socket(family, kind, proto)
 
 
 def _pid_alive(pid):

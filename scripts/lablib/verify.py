@@ -40,8 +40,12 @@ def _first_stop(stops, start, default):
     return default
 
 
-def dual_master_overlaps(agents, instance, end=None):
-    """[(start, end, duration, names)] of periods with more than one MASTER."""
+def dual_master_overlaps(agents, instance, end=None, excused=()):
+    """[(start, end, duration, names)] of periods with more than one MASTER.
+
+    excused: [(start, end)] windows where two MASTERs are the expected
+    outcome of the fault (a partition, a frozen node); an overlap's duration
+    counts only its part outside them."""
     end = time.monotonic() if end is None else end
     edges = []
     for agent in agents:
@@ -59,9 +63,19 @@ def dual_master_overlaps(agents, instance, end=None):
                 since = moment
         else:
             if len(masters) == 2:
-                overlaps.append((since, moment, moment - since, sorted(masters)))
+                counted = _outside(since, moment, excused)
+                if counted > 0:
+                    overlaps.append((since, moment, counted, sorted(masters)))
             masters.discard(name)
     return overlaps
+
+
+def _outside(start, end, windows):
+    """Length of [start, end] not covered by any of the windows."""
+    total = end - start
+    for low, high in windows:
+        total -= max(0.0, min(end, high) - max(start, low))
+    return total
 
 
 def describe_timeline(agents, instance=None, origin=None):

@@ -37,7 +37,7 @@ def body(case):
     case.check(n2.state("VI_1") == "BACKUP", "n2 is still BACKUP")
     late = [t for t in n2.transitions("VI_1")
             if t["to"] == "MASTER" and t["mono"] > master["mono"]]
-    case.check(not late, f"n2 does not enter MASTER once n1 is MASTER ({late})")
+    case.check(not late, f"n2 does not enter MASTER once n1 is MASTER ({labcase.brief(late)})")
     case.check_vip(n1, VIP4, True)
     case.check_vip(n2, VIP4, False)
     case.check_no_rx_errors()
