@@ -3,14 +3,16 @@
  * instances track by name.
  *
  * Every type has its own fields (tcp: address, port; tls: address, port,
- * expect; http: url, status, expect; exec and process: command) and a
- * field that belongs to another type is refused rather than ignored, so a
- * check never silently tests something other than what its author wrote.
- * The timing fields (interval, timeout, rise, fall) are shared.
+ * expect, verify, ca_file, sni; http: url, status, expect, max_latency and,
+ * for https:// URLs, verify, ca_file, sni; exec: command; process: process
+ * or pid_file). A field that belongs to another type is refused rather
+ * than ignored, so a check never silently tests something other than what
+ * its author wrote. This file holds the list, what all checks share (name,
+ * type, interval, timeout, rise, fall) and that applicability table; the
+ * fields of each type are read in config_check_types.c.
  */
 #include "config_internal.h"
 
-#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,23 +21,32 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const config_check_names[] = {
-    "name",   "type",	 "address",  "port",	"expect", "url",
-    "status", "command", "interval", "timeout", "rise",	  "fall",
+    "name",    "type",	   "address",  "port",	  "expect",	 "url",
+    "status",  "verify",   "ca_file",  "sni",	  "max_latency", "command",
+    "process", "pid_file", "interval", "timeout", "rise",	 "fall",
 };
 static const char *const config_check_types[] = {"tcp", "tls", "http", "exec", "process"};
 
 /* Fields that only some types accept (bit per enum check_type). */
 #define TYPE_BIT(t) (1u << (t))
+#define TLS_TYPES (TYPE_BIT(CHECK_TLS) | TYPE_BIT(CHECK_HTTP))
 static const struct {
 	const char *field;
 	unsigned int types;
+	bool https_only; /* for http: only with an https:// url */
 } config_check_fields[] = {
-    {"address", TYPE_BIT(CHECK_TCP) | TYPE_BIT(CHECK_TLS)},
-    {"port", TYPE_BIT(CHECK_TCP) | TYPE_BIT(CHECK_TLS)},
-    {"expect", TYPE_BIT(CHECK_TLS) | TYPE_BIT(CHECK_HTTP)},
-    {"url", TYPE_BIT(CHECK_HTTP)},
-    {"status", TYPE_BIT(CHECK_HTTP)},
-    {"command", TYPE_BIT(CHECK_EXEC) | TYPE_BIT(CHECK_PROCESS)},
+    {"address", TYPE_BIT(CHECK_TCP) | TYPE_BIT(CHECK_TLS), false},
+    {"port", TYPE_BIT(CHECK_TCP) | TYPE_BIT(CHECK_TLS), false},
+    {"expect", TYPE_BIT(CHECK_TLS) | TYPE_BIT(CHECK_HTTP), false},
+    {"url", TYPE_BIT(CHECK_HTTP), false},
+    {"status", TYPE_BIT(CHECK_HTTP), false},
+    {"max_latency", TYPE_BIT(CHECK_HTTP), false},
+    {"verify", TLS_TYPES, true},
+    {"ca_file", TLS_TYPES, true},
+    {"sni", TLS_TYPES, true},
+    {"command", TYPE_BIT(CHECK_EXEC), false},
+    {"process", TYPE_BIT(CHECK_PROCESS), false},
+    {"pid_file", TYPE_BIT(CHECK_PROCESS), false},
 };
 
 static void config_parse_check_name(struct config_parser *parser, const config_setting_t *group,
@@ -64,175 +75,50 @@ static void config_parse_check_name(struct config_parser *parser, const config_s
 				     other->line);
 }
 
-/* Refuses fields that belong to other check types. */
-static void config_check_fields_apply(struct config_parser *parser, const config_setting_t *group,
+/* What a process check is told when it uses the old exec-style field. */
+static const char *config_check_field_hint(const char *field, enum check_type type)
+{
+	if (type == CHECK_PROCESS && strcmp(field, "command") == 0)
+		return " (a process check names 'process' or 'pid_file')";
+	return "";
+}
+
+/* An http check whose url is written as https:// (verify, ca_file, sni). */
+static bool config_check_url_is_https(const config_setting_t *group)
+{
+	const config_setting_t *url = config_setting_get_member(group, "url");
+
+	return url && config_setting_type(url) == CONFIG_TYPE_STRING &&
+	       strncmp(config_setting_get_string(url), "https://", 8) == 0;
+}
+
+/*
+ * Refuses fields that belong to other check types. Returns whether the
+ * TLS options (verify, ca_file, sni) apply to this check.
+ */
+static bool config_check_fields_apply(struct config_parser *parser, const config_setting_t *group,
 				      enum check_type type, const char *where)
 {
+	bool https = type == CHECK_TLS || config_check_url_is_https(group);
+
 	for (size_t i = 0; i < ARRAY_SIZE(config_check_fields); i++) {
-		const config_setting_t *member =
-		    config_setting_get_member(group, config_check_fields[i].field);
+		const char *field = config_check_fields[i].field;
+		const config_setting_t *member = config_setting_get_member(group, field);
 
-		if (member && !(config_check_fields[i].types & TYPE_BIT(type)))
+		if (!member)
+			continue;
+		if (!(config_check_fields[i].types & TYPE_BIT(type)))
 			config_error(parser, member,
-				     "%s: '%s' does not apply to a check of type \"%s\"", where,
-				     config_check_fields[i].field, config_check_types[type]);
+				     "%s: '%s' does not apply to a check of type \"%s\"%s", where,
+				     field, config_check_types[type],
+				     config_check_field_hint(field, type));
+		else if (config_check_fields[i].https_only && !https)
+			config_error(parser, member,
+				     "%s: '%s' applies only to tls checks and https:// URLs (the "
+				     "url is not https://)",
+				     where, field);
 	}
-}
-
-static bool config_host_valid(const char *host)
-{
-	struct ip_address address;
-
-	if (ip_address_parse(host, &address) == 0)
-		return true;
-	for (const char *c = host; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-')
-			return false;
-	return host[0] != '\0';
-}
-
-static void config_parse_check_endpoint(struct config_parser *parser, const config_setting_t *group,
-					struct check_config *check, const char *where)
-{
-	const char *address;
-	long long port;
-
-	switch (config_get_string(parser, group, "address", where, sizeof(check->address), false,
-				  &address)) {
-	case CONFIG_ABSENT:
-		config_error_missing(parser, group, "address", where);
-		break;
-	case CONFIG_FOUND:
-		if (config_host_valid(address))
-			snprintf(check->address, sizeof(check->address), "%s", address);
-		else
-			config_error(parser, config_setting_get_member(group, "address"),
-				     "%s: 'address' \"%s\" is not an IP address or host name",
-				     where, address);
-		break;
-	default:
-		break;
-	}
-	switch (config_get_integer(parser, group, "port", where, 1, 65535, &port)) {
-	case CONFIG_ABSENT:
-		config_error_missing(parser, group, "port", where);
-		break;
-	case CONFIG_FOUND:
-		check->port = (uint16_t)port;
-		break;
-	default:
-		break;
-	}
-}
-
-static void config_parse_check_url(struct config_parser *parser, const config_setting_t *group,
-				   struct check_config *check, const char *where)
-{
-	const char *url;
-	long long status;
-	size_t scheme;
-
-	switch (config_get_string(parser, group, "url", where, sizeof(check->url), false, &url)) {
-	case CONFIG_ABSENT:
-		config_error_missing(parser, group, "url", where);
-		break;
-	case CONFIG_FOUND:
-		scheme = strncmp(url, "http://", 7) == 0    ? 7
-			 : strncmp(url, "https://", 8) == 0 ? 8
-							    : 0;
-		if (scheme && url[scheme] && !strpbrk(url, " \t\r\n"))
-			snprintf(check->url, sizeof(check->url), "%s", url);
-		else
-			config_error(parser, config_setting_get_member(group, "url"),
-				     "%s: 'url' \"%s\" must be an http:// or https:// URL", where,
-				     url);
-		break;
-	default:
-		break;
-	}
-	if (config_get_integer(parser, group, "status", where, 100, 599, &status) == CONFIG_FOUND)
-		check->status = (int)status;
-}
-
-/* exec: argv[0] is run directly (no shell), so it must be an absolute path. */
-static bool config_check_argv0(struct config_parser *parser, const config_setting_t *at,
-			       const struct check_config *check, const char *arg, const char *where)
-{
-	if (arg[0] == '\0') {
-		config_error(parser, at, "%s: the first element of 'command' must not be empty",
-			     where);
-		return false;
-	}
-	if (check->type == CHECK_EXEC && arg[0] != '/') {
-		config_error(parser, at,
-			     "%s: the first element of 'command' must be an absolute path (got "
-			     "\"%s\")",
-			     where, arg);
-		return false;
-	}
-	if (check->type == CHECK_PROCESS && strchr(arg, '/') && arg[0] != '/') {
-		config_error(parser, at,
-			     "%s: the first element of 'command' must be a process name or an "
-			     "absolute path (got \"%s\")",
-			     where, arg);
-		return false;
-	}
-	return true;
-}
-
-static char **config_copy_command(struct config_parser *parser, const config_setting_t *list,
-				  const struct check_config *check, const char *where)
-{
-	unsigned int length = (unsigned int)config_setting_length(list);
-	char **argv;
-	bool valid = true;
-
-	for (unsigned int i = 0; i < length; i++) {
-		const config_setting_t *element = config_setting_get_elem(list, i);
-
-		if (config_setting_type(element) != CONFIG_TYPE_STRING) {
-			config_error(parser, element,
-				     "%s: 'command' elements must be strings, not %s", where,
-				     config_type_describe(config_setting_type(element)));
-			valid = false;
-		} else if (i == 0) {
-			valid = config_check_argv0(parser, element, check,
-						   config_setting_get_string(element), where) &&
-				valid;
-		}
-	}
-	if (!valid)
-		return NULL;
-	argv = config_calloc(parser, length + 1, sizeof(*argv));
-	for (unsigned int i = 0; argv && i < length; i++) {
-		argv[i] = strdup(config_setting_get_string(config_setting_get_elem(list, i)));
-		if (!argv[i]) {
-			config_error_at(parser, parser->path, 0, "out of memory");
-			break;
-		}
-	}
-	return argv;
-}
-
-static void config_parse_check_command(struct config_parser *parser, const config_setting_t *group,
-				       struct check_config *check, const char *where)
-{
-	const config_setting_t *list = NULL;
-
-	switch (config_get_list(parser, group, "command", where, &list)) {
-	case CONFIG_ABSENT:
-		config_error_missing(parser, group, "command", where);
-		return;
-	case CONFIG_INVALID:
-		return;
-	default:
-		break;
-	}
-	if (config_setting_length(list) == 0) {
-		config_error(parser, list, "%s: 'command' must not be empty", where);
-		return;
-	}
-	check->command = config_copy_command(parser, list, check, where);
+	return https && (type == CHECK_TLS || type == CHECK_HTTP);
 }
 
 static void config_parse_check_timing(struct config_parser *parser, const config_setting_t *group,
@@ -270,7 +156,8 @@ static void config_parse_check_timing(struct config_parser *parser, const config
 }
 
 static void config_parse_check_fields(struct config_parser *parser, const config_setting_t *group,
-				      struct check_config *check, const char *where)
+				      struct check_config *check, bool tls_options,
+				      const char *where)
 {
 	const char *expect;
 
@@ -280,14 +167,18 @@ static void config_parse_check_fields(struct config_parser *parser, const config
 		config_parse_check_endpoint(parser, group, check, where);
 		break;
 	case CHECK_HTTP:
-		check->status = 200;
-		config_parse_check_url(parser, group, check, where);
+		config_parse_check_http(parser, group, check, where);
 		break;
 	case CHECK_EXEC:
-	case CHECK_PROCESS:
 		config_parse_check_command(parser, group, check, where);
 		break;
+	case CHECK_PROCESS:
+		config_parse_check_process(parser, group, check, where);
+		break;
 	}
+	if (tls_options)
+		config_parse_check_tls_options(parser, group, check, where);
+	/* tls: the banner must start with it; http: the body must contain it. */
 	if ((check->type == CHECK_TLS || check->type == CHECK_HTTP) &&
 	    config_get_string(parser, group, "expect", where, sizeof(check->expect), false,
 			      &expect) == CONFIG_FOUND)
@@ -298,8 +189,10 @@ static void config_parse_check(struct config_parser *parser, const config_settin
 			       unsigned int index, struct check_config *check)
 {
 	char where[CONFIG_WHERE_MAX];
+	bool tls_options;
 	size_t type;
 
+	check->file = config_file_intern(parser, config_setting_source_file(group));
 	check->line = (int)config_setting_source_line(group);
 	snprintf(where, sizeof(where), "check #%u", index + 1);
 	config_parse_check_name(parser, group, check, where);
@@ -319,8 +212,8 @@ static void config_parse_check(struct config_parser *parser, const config_settin
 		break;
 	}
 	check->type = (enum check_type)type;
-	config_check_fields_apply(parser, group, check->type, where);
-	config_parse_check_fields(parser, group, check, where);
+	tls_options = config_check_fields_apply(parser, group, check->type, where);
+	config_parse_check_fields(parser, group, check, tls_options, where);
 }
 
 void config_parse_checks(struct config_parser *parser, const config_setting_t *list)

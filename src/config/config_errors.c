@@ -241,26 +241,47 @@ const char *config_suggest(const char *name, const char *const *known, size_t co
 	return best;
 }
 
-void config_check_members(struct config_parser *parser, const config_setting_t *group,
-			  const char *const *known, size_t count, const char *where)
+static const char *config_member_hint_find(const struct config_member_hint *hints,
+					   size_t hint_count, const char *name)
+{
+	for (size_t i = 0; i < hint_count; i++)
+		if (strcmp(hints[i].name, name) == 0)
+			return hints[i].hint;
+	return NULL;
+}
+
+void config_check_members_hinted(struct config_parser *parser, const config_setting_t *group,
+				 const char *const *known, size_t count,
+				 const struct config_member_hint *hints, size_t hint_count,
+				 const char *where)
 {
 	int length = config_setting_length(group);
 
 	for (int i = 0; i < length; i++) {
 		const config_setting_t *member = config_setting_get_elem(group, (unsigned int)i);
 		const char *name = config_setting_name(member);
-		const char *hint;
+		const char *hint, *suggestion = NULL;
 		bool found = false;
 
 		for (size_t k = 0; k < count && !found; k++)
 			found = strcmp(name, known[k]) == 0;
 		if (found)
 			continue;
-		hint = config_suggest(name, known, count);
-		config_error(parser, member, "unknown setting '%s' %s%s%s%s%s", name,
-			     where ? "in " : "at top level", where ? where : "",
-			     hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+		hint = config_member_hint_find(hints, hint_count, name);
+		if (!hint)
+			suggestion = config_suggest(name, known, count);
+		config_error(parser, member, "unknown setting '%s' %s%s%s%s%s%s%s%s", name,
+			     where ? "in " : "at top level", where ? where : "", hint ? " (" : "",
+			     hint ? hint : "", hint ? ")" : "",
+			     suggestion ? " (did you mean '" : "", suggestion ? suggestion : "",
+			     suggestion ? "'?)" : "");
 	}
+}
+
+void config_check_members(struct config_parser *parser, const config_setting_t *group,
+			  const char *const *known, size_t count, const char *where)
+{
+	config_check_members_hinted(parser, group, known, count, NULL, 0, where);
 }
 
 const char *config_file_intern(struct config_parser *parser, const char *file)

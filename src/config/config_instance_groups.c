@@ -1,13 +1,14 @@
 /*
  * config_instance_groups.c - the groups nested in an instance: garp,
- * unicast, authentication, track and notify.
+ * unicast, authentication and notify (track has its own file,
+ * config_track.c).
  *
  * Each is optional; when absent, the instance keeps the defaults set by
  * config_instance.c. They are read after the instance's own settings
  * because their rules depend on them: unicast addresses must match the
- * family of the virtual addresses, password authentication needs
- * version 2, and tracked checks must exist in the top-level checks list
- * (parsed before the instances for that reason).
+ * family of the virtual addresses and password authentication needs
+ * version 2. The notify group is shared with sync groups, which take the
+ * same five scripts.
  */
 #include "config_internal.h"
 
@@ -22,20 +23,17 @@ static const char *const config_unicast_names[] = {"source", "peers"};
 static const char *const config_auth_names[] = {"type", "password", "key_file", "mode"};
 static const char *const config_auth_types[] = {"pass", "hmac-sha256"};
 static const char *const config_auth_modes[] = {"enforce", "accept", "send-only"};
-static const char *const config_track_names[] = {"interfaces", "bonds", "checks"};
-static const char *const config_track_item_names[] = {"name", "weight"};
-static const char *const config_track_bond_names[] = {"name", "weight", "min_members"};
 static const char *const config_notify_names[] = {"master", "backup", "fault", "stop", "any"};
 
-/* Finds member `name` of the instance as a group; NULL if absent or wrong. */
+/* Finds member `name` of parent as a group; NULL if absent or wrong. */
 static const config_setting_t *config_subgroup(struct config_parser *parser,
-					       const config_setting_t *instance, const char *name,
+					       const config_setting_t *parent, const char *name,
 					       const char *where, const char *const *known,
 					       size_t count, char *sub_where, size_t sub_size)
 {
 	const config_setting_t *group = NULL;
 
-	if (config_get_group(parser, instance, name, where, &group) != CONFIG_FOUND)
+	if (config_get_group(parser, parent, name, where, &group) != CONFIG_FOUND)
 		return NULL;
 	snprintf(sub_where, sub_size, "%s of %s", name, where);
 	config_check_members(parser, group, known, count, sub_where);
@@ -243,150 +241,12 @@ void config_parse_authentication(struct config_parser *parser, const config_sett
 	}
 }
 
-/* Which list of `track` is being read, and what its items may hold. */
-struct config_track_kind {
-	const char *list; /* "interfaces", "bonds", "checks" */
-	bool bond;	  /* min_members allowed */
-	bool check;	  /* name must be a defined check */
-};
-
-static bool config_parse_track_name(struct config_parser *parser, const config_setting_t *item,
-				    const struct config_track_kind *kind, const char *where,
-				    struct track_item *out)
-{
-	const char *name;
-
-	switch (config_get_string(parser, item, "name", where, CONFIG_NAME_MAX, false, &name)) {
-	case CONFIG_ABSENT:
-		config_error_missing(parser, item, "name", where);
-		return false;
-	case CONFIG_INVALID:
-		return false;
-	default:
-		break;
-	}
-	snprintf(out->name, sizeof(out->name), "%s", name);
-	if (!kind->check)
-		return config_check_interface_name(parser, config_setting_get_member(item, "name"),
-						   name, where);
-	if (config_find_check(parser->config, name) < 0) {
-		config_error(parser, config_setting_get_member(item, "name"),
-			     "%s: check '%s' is not defined in the top-level 'checks' list", where,
-			     name);
-		return false;
-	}
-	return true;
-}
-
-static bool config_parse_track_item(struct config_parser *parser, const config_setting_t *item,
-				    const struct config_track_kind *kind, const char *where,
-				    struct track_item *out)
-{
-	long long value;
-	bool valid;
-
-	if (config_setting_type(item) != CONFIG_TYPE_GROUP) {
-		config_error(parser, item, "%s: each item must be a group { name = ...; }, not %s",
-			     where, config_type_describe(config_setting_type(item)));
-		return false;
-	}
-	if (kind->bond)
-		config_check_members(parser, item, config_track_bond_names,
-				     ARRAY_SIZE(config_track_bond_names), where);
-	else
-		config_check_members(parser, item, config_track_item_names,
-				     ARRAY_SIZE(config_track_item_names), where);
-	out->line = (int)config_setting_source_line(item);
-	out->min_members = 1;
-	valid = config_parse_track_name(parser, item, kind, where, out);
-	switch (config_get_integer(parser, item, "weight", where, -254, 254, &value)) {
-	case CONFIG_FOUND:
-		out->has_weight = true;
-		out->weight = (int)value;
-		break;
-	case CONFIG_INVALID:
-		valid = false;
-		break;
-	default:
-		break;
-	}
-	if (kind->bond) {
-		switch (config_get_integer(parser, item, "min_members", where, 1, 1024, &value)) {
-		case CONFIG_FOUND:
-			out->min_members = (unsigned int)value;
-			break;
-		case CONFIG_INVALID:
-			valid = false;
-			break;
-		default:
-			break;
-		}
-	}
-	return valid;
-}
-
-/* where names the instance: items are described as "track.bonds item #1 of instance 'VI_1'". */
-static void config_parse_track_list(struct config_parser *parser, const config_setting_t *group,
-				    const char *where, const struct config_track_kind *kind,
-				    struct track_item **items, size_t *count)
-{
-	const config_setting_t *list = NULL;
-	char list_where[CONFIG_WHERE_MAX + 16];
-	unsigned int length;
-
-	snprintf(list_where, sizeof(list_where), "track of %s", where);
-	if (config_get_list(parser, group, kind->list, list_where, &list) != CONFIG_FOUND)
-		return;
-	length = (unsigned int)config_setting_length(list);
-	*items = config_calloc(parser, length, sizeof(**items));
-	if (!*items)
-		return;
-	for (unsigned int i = 0; i < length; i++) {
-		const config_setting_t *element = config_setting_get_elem(list, i);
-		char item_where[CONFIG_WHERE_MAX + 32];
-		struct track_item item = {0};
-		bool duplicate = false;
-
-		snprintf(item_where, sizeof(item_where), "track.%s item #%u of %s", kind->list,
-			 i + 1, where);
-		if (!config_parse_track_item(parser, element, kind, item_where, &item))
-			continue;
-		for (size_t k = 0; k < *count && !duplicate; k++)
-			duplicate = strcmp((*items)[k].name, item.name) == 0;
-		if (duplicate) {
-			config_error(parser, element, "%s: '%s' is tracked twice", item_where,
-				     item.name);
-			continue;
-		}
-		(*items)[(*count)++] = item;
-	}
-}
-
-void config_parse_track(struct config_parser *parser, const config_setting_t *instance,
-			const char *where, struct track_config *track)
-{
-	static const struct config_track_kind interfaces = {"interfaces", false, false};
-	static const struct config_track_kind bonds = {"bonds", true, false};
-	static const struct config_track_kind checks = {"checks", false, true};
-	char sub[CONFIG_WHERE_MAX];
-	const config_setting_t *group =
-	    config_subgroup(parser, instance, "track", where, config_track_names,
-			    ARRAY_SIZE(config_track_names), sub, sizeof(sub));
-
-	if (!group)
-		return;
-	config_parse_track_list(parser, group, where, &interfaces, &track->interfaces,
-				&track->interface_count);
-	config_parse_track_list(parser, group, where, &bonds, &track->bonds, &track->bond_count);
-	config_parse_track_list(parser, group, where, &checks, &track->checks, &track->check_count);
-}
-
-void config_parse_notify(struct config_parser *parser, const config_setting_t *instance,
+void config_parse_notify(struct config_parser *parser, const config_setting_t *parent,
 			 const char *where, struct notify_config *notify)
 {
 	char sub[CONFIG_WHERE_MAX];
 	const config_setting_t *group =
-	    config_subgroup(parser, instance, "notify", where, config_notify_names,
+	    config_subgroup(parser, parent, "notify", where, config_notify_names,
 			    ARRAY_SIZE(config_notify_names), sub, sizeof(sub));
 
 	if (!group)

@@ -4,9 +4,12 @@
  * The parser is split by concern: config.c (load, free, top level, global),
  * config_instance.c (one virtual router and its uniqueness across the
  * file), config_instance_groups.c (the groups nested in an instance:
- * garp, unicast, authentication, track, notify), config_checks.c (health
- * checks), config_sync_groups.c, config_errors.c (error collection and
- * did-you-mean hints) and config_util.c (typed getters and name checks).
+ * garp, unicast, authentication, notify), config_track.c (an instance's
+ * tracked interfaces, bonds and checks), config_checks.c (the health check
+ * list and what all checks share), config_check_types.c (the fields of each
+ * check type), config_url.c (http check URLs and host names),
+ * config_sync_groups.c, config_errors.c (error collection and did-you-mean
+ * hints) and config_util.c (typed getters and name checks).
  *
  * Every function that meets a problem records it with config_error() and
  * carries on, so that one run reports every error in the file. Whether the
@@ -23,6 +26,7 @@
 #include <libconfig.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "failoverd/config.h"
 
@@ -86,6 +90,19 @@ const char *config_suggest(const char *name, const char *const *known, size_t co
 void config_check_members(struct config_parser *parser, const config_setting_t *group,
 			  const char *const *known, size_t count, const char *where);
 
+/* A name that is known somewhere else, and where: the hint for it. */
+struct config_member_hint {
+	const char *name;
+	const char *hint; /* replaces the did-you-mean hint, e.g. "applies to bonds only" */
+};
+
+/* Like config_check_members, but an unknown member listed in hints gets
+ * that hint instead of a did-you-mean one. */
+void config_check_members_hinted(struct config_parser *parser, const config_setting_t *group,
+				 const char *const *known, size_t count,
+				 const struct config_member_hint *hints, size_t hint_count,
+				 const char *where);
+
 /* "an integer", "a string", "a group { ... }", ... for type messages. */
 const char *config_type_describe(int type);
 
@@ -148,6 +165,28 @@ bool config_check_name(struct config_parser *parser, const config_setting_t *at,
 bool config_check_interface_name(struct config_parser *parser, const config_setting_t *at,
 				 const char *name, const char *where);
 
+/* --- URLs and host names (config_url.c) ------------------------------ */
+
+/* What config_url_check found in an http check's URL. */
+struct config_url {
+	bool https;
+	char host[256];	    /* without the brackets of an IPv6 address */
+	uint16_t port;	    /* as written, else 80 or 443 */
+	size_t path_offset; /* where "/PATH" or "?QUERY" starts; strlen(url) if absent */
+};
+
+/*
+ * Checks url against http[s]://HOST[:PORT][/PATH][?QUERY]. Returns NULL
+ * and fills out when it is valid, else why it is not (a static string).
+ */
+const char *config_url_check(const char *url, struct config_url *out);
+
+/* A host name of RFC 1123 labels (length bytes of name, no NUL needed). */
+bool config_host_name_valid(const char *name, size_t length);
+
+/* NULL when host is an IPv4 address or a host name, else why not. */
+const char *config_host_check(const char *host, size_t length);
+
 /* Not unspecified, multicast or the IPv4 limited broadcast address. */
 bool config_address_is_unicast(const struct ip_address *address);
 
@@ -174,10 +213,26 @@ void config_parse_unicast(struct config_parser *parser, const config_setting_t *
 			  const char *where, struct instance_config *out);
 void config_parse_authentication(struct config_parser *parser, const config_setting_t *instance,
 				 const char *where, struct instance_config *out);
+/* The notify group of an instance or a sync group (parent). */
+void config_parse_notify(struct config_parser *parser, const config_setting_t *parent,
+			 const char *where, struct notify_config *notify);
+
+/* config_track.c: an instance's track group. */
 void config_parse_track(struct config_parser *parser, const config_setting_t *instance,
 			const char *where, struct track_config *track);
-void config_parse_notify(struct config_parser *parser, const config_setting_t *instance,
-			 const char *where, struct notify_config *notify);
+
+/* config_check_types.c: the fields of one check type (the type is set and
+ * the fields of other types are already refused). */
+void config_parse_check_endpoint(struct config_parser *parser, const config_setting_t *group,
+				 struct check_config *check, const char *where);
+void config_parse_check_http(struct config_parser *parser, const config_setting_t *group,
+			     struct check_config *check, const char *where);
+void config_parse_check_tls_options(struct config_parser *parser, const config_setting_t *group,
+				    struct check_config *check, const char *where);
+void config_parse_check_command(struct config_parser *parser, const config_setting_t *group,
+				struct check_config *check, const char *where);
+void config_parse_check_process(struct config_parser *parser, const config_setting_t *group,
+				struct check_config *check, const char *where);
 
 /* Frees what one instance owns (not the struct itself). */
 void config_instance_release(struct instance_config *instance);

@@ -5,6 +5,9 @@
  * Parsed after the instances so that every member name is checked against
  * them where it is written. An instance belongs to at most one group: two
  * groups pulling one instance in different directions have no meaning.
+ * A group may have notify scripts of its own, with the same five names and
+ * rules as an instance's (config_parse_notify); they are told the group's
+ * state ("GROUP NAME STATE 0").
  */
 #include "config_internal.h"
 
@@ -13,7 +16,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const config_sync_group_names[] = {"name", "instances"};
+static const char *const config_sync_group_names[] = {"name", "instances", "notify"};
 
 static void config_parse_sync_group_name(struct config_parser *parser,
 					 const config_setting_t *group,
@@ -138,6 +141,7 @@ void config_parse_sync_groups(struct config_parser *parser, const config_setting
 			continue;
 		}
 		sync = &config->sync_groups[config->sync_group_count++];
+		sync->file = config_file_intern(parser, config_setting_source_file(element));
 		sync->line = (int)config_setting_source_line(element);
 		snprintf(where, sizeof(where), "sync group #%u", i + 1);
 		config_parse_sync_group_name(parser, element, sync, where);
@@ -146,5 +150,6 @@ void config_parse_sync_groups(struct config_parser *parser, const config_setting
 		config_check_members(parser, element, config_sync_group_names,
 				     ARRAY_SIZE(config_sync_group_names), where);
 		config_parse_sync_members(parser, element, sync, where);
+		config_parse_notify(parser, element, where, &sync->notify);
 	}
 }

@@ -25,6 +25,9 @@
 
 #include "failoverd/config.h"
 
+/* config_url_check() is tested on its own as well. */
+#include "../../src/config/config_internal.h"
+
 #define CONFIG_DATA TEST_DATA_DIR "/config"
 #define CONF_DIR TEST_DATA_DIR "/../../../conf"
 
@@ -182,9 +185,20 @@ static void test_example_lb_pair_loads(void **state)
 	assert_int_equal(vi1->advert_interval_cs, 10);
 	assert_int_equal(vi1->priority, 150);
 	assert_int_equal(vi1->preempt_delay_us, 30000000);
-	assert_int_equal(vi1->track.interface_count, 1);
+	assert_int_equal(vi1->track.interface_count, 2);
 	assert_int_equal(vi1->track.check_count, 4);
 	assert_false(vi1->track.interfaces[0].has_weight);
+	assert_string_equal(vi1->track.interfaces[1].name, "eth2");
+	assert_true(vi1->track.interfaces[1].has_weight);
+	assert_int_equal(vi1->track.interfaces[1].weight, -60);
+	assert_int_equal(vi1->track.interfaces[1].up_delay_us, 5000000);
+	assert_int_equal(vi1->track.bond_count, 1);
+	assert_string_equal(vi1->track.bonds[0].name, "bond0");
+	assert_int_equal(vi1->track.bonds[0].weight, -20);
+	assert_int_equal(vi1->track.bonds[0].min_members, 1);
+	assert_int_equal(vi1->track.bonds[0].up_delay_us, 2000000);
+	assert_int_equal(vi1->track.bonds[0].down_delay_us, 200000);
+	assert_string_equal(vi1->track.checks[0].name, "smtps");
 	assert_int_equal(vi1->track.checks[0].weight, -60);
 	assert_string_equal(vi1->file, l.config->path);
 	assert_string_equal(gateway->interface, "eth1");
@@ -195,15 +209,24 @@ static void test_example_lb_pair_loads(void **state)
 	assert_int_equal(l.config->sync_groups[0].instance_count, 2);
 	assert_string_equal(l.config->sync_groups[0].instances[0], "VI_1");
 	assert_string_equal(l.config->sync_groups[0].instances[1], "VI_GATEWAY");
+	assert_string_equal(l.config->sync_groups[0].notify.any, "/etc/failoverd/notify-pec.sh");
+	assert_string_equal(l.config->sync_groups[0].notify.master, "");
+	assert_string_equal(l.config->sync_groups[0].file, l.config->path);
 
 	assert_int_equal(l.config->check_count, 6);
+	assert_string_equal(l.config->checks[0].name, "smtps");
 	assert_int_equal(l.config->checks[0].type, CHECK_TLS);
+	assert_string_equal(l.config->checks[0].address, "127.0.0.1");
 	assert_int_equal(l.config->checks[0].port, 465);
 	assert_string_equal(l.config->checks[0].expect, "220");
+	assert_false(l.config->checks[0].verify);
+	assert_string_equal(l.config->checks[0].file, l.config->path);
 	assert_int_equal(l.config->checks[3].type, CHECK_HTTP);
+	assert_int_equal(l.config->checks[3].max_latency_us, 500000);
+	assert_string_equal(l.config->checks[3].sni, "webmail.example.net");
 	assert_int_equal(l.config->checks[5].type, CHECK_PROCESS);
-	assert_string_equal(l.config->checks[5].command[0], "haproxy");
-	assert_null(l.config->checks[5].command[1]);
+	assert_string_equal(l.config->checks[5].process_name, "haproxy");
+	assert_null(l.config->checks[5].command);
 	loaded_free(&l);
 }
 
@@ -298,6 +321,16 @@ static void test_defaults_applied(void **state)
 
 	check = &l.config->checks[0];
 	assert_int_equal(check->status, 200);
+	assert_string_equal(check->url, "http://127.0.0.1/");
+	assert_string_equal(check->expect, "");
+	assert_int_equal(check->max_latency_us, 0);
+	assert_false(check->verify);
+	assert_string_equal(check->ca_file, "");
+	assert_string_equal(check->sni, "");
+	assert_null(check->command);
+	assert_string_equal(check->process_name, "");
+	assert_string_equal(check->pid_file, "");
+	assert_string_equal(check->file, l.config->path);
 	assert_int_equal(check->interval_us, 2000000);
 	assert_int_equal(check->timeout_us, 1000000);
 	assert_int_equal(check->rise, 2);
@@ -840,6 +873,97 @@ static void test_track(void **state)
 	run_instance_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+static void test_track_delays(void **state)
+{
+	static const struct instance_case cases[] = {
+	    {NULL, "track = { interfaces = ( { name = \"eth1\"; up_delay = 3601; } ); };",
+	     "track.interfaces item #1 of instance 'VI_1': 'up_delay' must be between 0 and 3600 "
+	     "(got 3601)",
+	     false},
+	    {NULL, "track = { interfaces = ( { name = \"eth1\"; down_delay = -0.5; } ); };",
+	     "track.interfaces item #1 of instance 'VI_1': 'down_delay' must be between 0 and "
+	     "3600 (got -0.5)",
+	     false},
+	    {NULL, "track = { bonds = ( { name = \"bond0\"; down_delay = 3600.5; } ); };",
+	     "track.bonds item #1 of instance 'VI_1': 'down_delay' must be between 0 and 3600 "
+	     "(got 3600.5)",
+	     false},
+	    {NULL, "track = { bonds = ( { name = \"bond0\"; up_delay = \"2s\"; } ); };",
+	     "track.bonds item #1 of instance 'VI_1': 'up_delay' must be a number, not a string",
+	     false},
+	    {NULL, "track = { interfaces = ( { name = \"eth1\"; down_delay = true; } ); };",
+	     "'down_delay' must be a number, not a boolean", false},
+	    {NULL, "track = { checks = ( { name = \"app\"; up_delay = 1; } ); };",
+	     "unknown setting 'up_delay' in track.checks item #1 of instance 'VI_1' ('up_delay' "
+	     "applies to interfaces and bonds; a check is debounced by its own 'rise' and "
+	     "'fall')",
+	     false},
+	    {NULL, "track = { checks = ( { name = \"app\"; down_delay = 1; } ); };",
+	     "unknown setting 'down_delay' in track.checks item #1 of instance 'VI_1' "
+	     "('down_delay' applies to interfaces and bonds",
+	     false},
+	    {NULL, "track = { checks = ( { name = \"app\"; min_members = 1; } ); };",
+	     "unknown setting 'min_members' in track.checks item #1 of instance 'VI_1' "
+	     "('min_members' applies to track.bonds only)",
+	     false},
+	    {NULL, "track = { interfaces = ( { name = \"eth1\"; up_dealy = 1; } ); };",
+	     "unknown setting 'up_dealy' in track.interfaces item #1 of instance 'VI_1' (did you "
+	     "mean 'up_delay'?)",
+	     false},
+	    {NULL, "track = { bonds = ( { name = \"bond0\"; downdelay = 1; } ); };",
+	     "(did you mean 'down_delay'?)", false},
+	};
+	struct loaded l;
+	const struct track_config *track;
+
+	(void)state;
+	run_instance_cases(cases, sizeof(cases) / sizeof(cases[0]));
+
+	/* Values, defaults, and the exact text of one error with its hint. */
+	load_text("delays.conf",
+		  "checks = ( { name = \"app\"; type = \"tcp\"; address = \"h\"; port = 1; } );\n"
+		  "instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
+		  "  virtual_addresses = ( \"192.0.2.1\" );\n"
+		  "  track = {\n"
+		  "    interfaces = ( { name = \"eth1\"; up_delay = 2.5; down_delay = 0.1; },\n"
+		  "                   { name = \"eth2\"; weight = -60; } );\n"
+		  "    bonds = ( { name = \"bond0\"; weight = -20; min_members = 1;\n"
+		  "                up_delay = 3600; down_delay = 0; } );\n"
+		  "    checks = ( { name = \"app\"; weight = -60; } ); }; } );\n",
+		  &l);
+	expect_loaded(&l);
+	track = &l.config->instances[0].track;
+	assert_int_equal(track->interfaces[0].up_delay_us, 2500000);
+	assert_int_equal(track->interfaces[0].down_delay_us, 100000);
+	assert_false(track->interfaces[0].has_weight);
+	assert_int_equal(track->interfaces[0].line, 5);
+	assert_int_equal(track->interfaces[1].up_delay_us, 0);
+	assert_int_equal(track->interfaces[1].down_delay_us, 0);
+	assert_int_equal(track->interfaces[1].weight, -60);
+	assert_int_equal(track->interfaces[1].line, 6);
+	assert_int_equal(track->bonds[0].up_delay_us, 3600000000LL);
+	assert_int_equal(track->bonds[0].down_delay_us, 0);
+	assert_int_equal(track->bonds[0].weight, -20);
+	assert_int_equal(track->bonds[0].min_members, 1);
+	assert_int_equal(track->bonds[0].line, 7);
+	assert_int_equal(track->checks[0].up_delay_us, 0);
+	assert_int_equal(track->checks[0].down_delay_us, 0);
+	loaded_free(&l);
+
+	load_text("delays-check.conf",
+		  "checks = ( { name = \"app\"; type = \"tcp\"; address = \"h\"; port = 1; } );\n"
+		  "instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
+		  "  virtual_addresses = ( \"192.0.2.1\" );\n"
+		  "  track = { checks = ( { name = \"app\"; weight = -60;\n"
+		  "                         down_delay = 2; } ); }; } );\n",
+		  &l);
+	expect_only_error(&l, 5,
+			  "unknown setting 'down_delay' in track.checks item #1 of instance "
+			  "'VI_1' ('down_delay' applies to interfaces and bonds; a check is "
+			  "debounced by its own 'rise' and 'fall')");
+	loaded_free(&l);
+}
+
 /* ---- unknown settings and did-you-mean hints -------------------------- */
 
 static void test_unknown_setting_hints(void **state)
@@ -1073,76 +1197,216 @@ static void test_sync_groups(void **state)
 	loaded_free(&l);
 }
 
+static void test_sync_group_notify(void **state)
+{
+	char text[2048];
+	struct loaded l;
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "%s"
+		 "sync_groups = (\n"						      /* line 5 */
+		 "  { name = \"G1\"; instances = ( \"A\" );\n"			      /* 6 */
+		 "    notify = { master = \"/m\"; backup = \"/b\"; fault = \"/f\";\n" /* 7 */
+		 "      stop = \"/s\"; any = \"/a\"; }; },\n"			      /* 8 */
+		 "  { name = \"G2\"; instances = ( \"B\" ); }\n"		      /* 9 */
+		 ");\n",
+		 sync_instances);
+	load_text("sync-notify.conf", text, &l);
+	expect_loaded(&l);
+	assert_string_equal(l.config->sync_groups[0].notify.master, "/m");
+	assert_string_equal(l.config->sync_groups[0].notify.backup, "/b");
+	assert_string_equal(l.config->sync_groups[0].notify.fault, "/f");
+	assert_string_equal(l.config->sync_groups[0].notify.stop, "/s");
+	assert_string_equal(l.config->sync_groups[0].notify.any, "/a");
+	assert_string_equal(l.config->sync_groups[0].file, l.config->path);
+	assert_int_equal(l.config->sync_groups[0].line, 6);
+	/* Without a notify group, no scripts. */
+	assert_string_equal(l.config->sync_groups[1].notify.master, "");
+	assert_string_equal(l.config->sync_groups[1].notify.stop, "");
+	assert_string_equal(l.config->sync_groups[1].notify.any, "");
+	assert_int_equal(l.config->sync_groups[1].line, 9);
+	loaded_free(&l);
+
+	snprintf(text, sizeof(text),
+		 "%s"
+		 "sync_groups = (\n"						  /* line 5 */
+		 "  { name = \"G1\"; instances = ( \"A\" );\n"			  /* 6 */
+		 "    notify = {\n"						  /* 7 */
+		 "      master = \"notify.sh\";\n"				  /* 8 */
+		 "      stp = \"/s\";\n"					  /* 9 */
+		 "      fault = 1;\n"						  /* 10 */
+		 "      any = \"\";\n"						  /* 11 */
+		 "    }; },\n"							  /* 12 */
+		 "  { name = \"G2\"; instances = ( \"B\" ); notify = \"/x\"; }\n" /* 13 */
+		 ");\n",
+		 sync_instances);
+	load_text("sync-notify-bad.conf", text, &l);
+	expect_error(&l, 8,
+		     "notify of sync group 'G1': 'master' must be an absolute path (got "
+		     "\"notify.sh\")");
+	expect_error(&l, 9,
+		     "unknown setting 'stp' in notify of sync group 'G1' (did you mean 'stop'?)");
+	expect_error(&l, 10, "notify of sync group 'G1': 'fault' must be a string, not an integer");
+	expect_error(&l, 11, "notify of sync group 'G1': 'any' must not be empty");
+	expect_error(&l, 13, "sync group 'G2': 'notify' must be a group { ... }, not a string");
+	assert_int_equal(l.errors.count, 5);
+	loaded_free(&l);
+}
+
 /* ---- checks ------------------------------------------------------------ */
 
 struct check_case {
 	const char *body;
 	int line; /* 2: the check's group, 3: the body line */
 	const char *message;
+	size_t others; /* errors expected besides this one (default 0: it is alone) */
 };
 
 static void test_checks(void **state)
 {
 	static const struct check_case cases[] = {
 	    {"name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 0;", 3,
-	     "check 'c': 'port' must be between 1 and 65535 (got 0)"},
+	     "check 'c': 'port' must be between 1 and 65535 (got 0)", 0},
 	    {"name = \"c\"; type = \"tls\"; address = \"127.0.0.1\"; port = 65536;", 3,
-	     "'port' must be between 1 and 65535 (got 65536)"},
+	     "'port' must be between 1 and 65535 (got 65536)", 0},
 	    {"name = \"c\"; type = \"tcp\"; port = 80;", 2,
-	     "check 'c': missing required setting 'address'"},
+	     "check 'c': missing required setting 'address'", 0},
 	    {"name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\";", 2,
-	     "check 'c': missing required setting 'port'"},
+	     "check 'c': missing required setting 'port'", 0},
 	    {"name = \"c\"; type = \"tcp\"; address = \"not valid!\"; port = 80;", 3,
-	     "'address' \"not valid!\" is not an IP address or host name"},
+	     "'address' \"not valid!\" is not an IP address or host name", 0},
 	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 80; url = \"http://x/\";", 3,
-	     "check 'c': 'url' does not apply to a check of type \"tcp\""},
+	     "check 'c': 'url' does not apply to a check of type \"tcp\"", 0},
 	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 80; expect = \"x\";", 3,
-	     "'expect' does not apply to a check of type \"tcp\""},
+	     "'expect' does not apply to a check of type \"tcp\"", 0},
 	    {"name = \"c\"; type = \"exec\"; command = [ \"/x\" ]; port = 1;", 3,
-	     "'port' does not apply to a check of type \"exec\""},
+	     "'port' does not apply to a check of type \"exec\"", 0},
 	    {"name = \"c\"; type = \"http\"; url = \"ftp://x/\";", 3,
-	     "'url' \"ftp://x/\" must be an http:// or https:// URL"},
+	     "check 'c': 'url' \"ftp://x/\": must start with http:// or https://", 0},
 	    {"name = \"c\"; type = \"http\"; url = \"https://\";", 3,
-	     "must be an http:// or https:// URL"},
+	     "'url' \"https://\": the host is missing", 0},
+	    {"name = \"c\"; type = \"http\"; url = \"http://h:0/\";", 3,
+	     "'url' \"http://h:0/\": the port must be a number between 1 and 65535", 0},
+	    {"name = \"c\"; type = \"http\"; url = \"http://300.1.1.1/\";", 3,
+	     "the host is not a valid IPv4 address", 0},
+	    {"name = \"c\"; type = \"http\"; url = \"http://[::1/\";", 3,
+	     "'[' without a closing ']'", 0},
+	    {"name = \"c\"; type = \"http\"; url = 80;", 3,
+	     "check 'c': 'url' must be a string, not an integer", 0},
+	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; status = \"200\";", 3,
+	     "check 'c': 'status' must be an integer, not a string", 0},
 	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; status = 99;", 3,
-	     "'status' must be between 100 and 599 (got 99)"},
+	     "'status' must be between 100 and 599 (got 99)", 0},
 	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; status = 600;", 3,
-	     "'status' must be between 100 and 599 (got 600)"},
-	    {"name = \"c\"; type = \"http\";", 2, "check 'c': missing required setting 'url'"},
+	     "'status' must be between 100 and 599 (got 600)", 0},
+	    {"name = \"c\"; type = \"http\";", 2, "check 'c': missing required setting 'url'", 0},
 	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; expect = \"\";", 3,
-	     "'expect' must not be empty"},
-	    {"name = \"c\"; type = \"exec\"; command = [ ];", 3, "'command' must not be empty"},
+	     "'expect' must not be empty", 0},
+	    {"name = \"c\"; type = \"exec\"; command = [ ];", 3, "'command' must not be empty", 0},
 	    {"name = \"c\"; type = \"exec\"; command = [ \"check.sh\" ];", 3,
-	     "the first element of 'command' must be an absolute path (got \"check.sh\")"},
+	     "the first element of 'command' must be an absolute path (got \"check.sh\")", 0},
 	    {"name = \"c\"; type = \"exec\"; command = [ \"\" ];", 3,
-	     "the first element of 'command' must not be empty"},
+	     "the first element of 'command' must not be empty", 0},
 	    {"name = \"c\"; type = \"exec\"; command = ( \"/x\", 1 );", 3,
-	     "'command' elements must be strings, not an integer"},
+	     "'command' elements must be strings, not an integer", 0},
 	    {"name = \"c\"; type = \"exec\"; command = \"/bin/true\";", 3,
-	     "'command' must be a list ( ... ), not a string"},
-	    {"name = \"c\"; type = \"exec\";", 2, "check 'c': missing required setting 'command'"},
-	    {"name = \"c\"; type = \"process\"; command = [ \"bin/haproxy\" ];", 3,
-	     "must be a process name or an absolute path (got \"bin/haproxy\")"},
+	     "'command' must be a list ( ... ), not a string", 0},
+	    {"name = \"c\"; type = \"exec\";", 2, "check 'c': missing required setting 'command'",
+	     0},
+	    /* max_latency: http only, 0 < max_latency <= timeout */
+	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; max_latency = 0;", 3,
+	     "check 'c': 'max_latency' must be greater than 0 and at most 'timeout' (1 s), got 0",
+	     0},
+	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; max_latency = 1.5;", 3,
+	     "'max_latency' must be greater than 0 and at most 'timeout' (1 s), got 1.5", 0},
+	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; max_latency = -1;", 3,
+	     "'max_latency' must be between 0 and 86400 (got -1)", 0},
+	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; max_latency = \"1s\";", 3,
+	     "'max_latency' must be a number, not a string", 0},
+	    {"name = \"c\"; type = \"tls\"; address = \"h\"; port = 1; max_latency = 0.5;", 3,
+	     "check 'c': 'max_latency' does not apply to a check of type \"tls\"", 0},
+	    /* verify, ca_file, sni: tls, and http with an https:// url */
+	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; verify = true;", 3,
+	     "check 'c': 'verify' applies only to tls checks and https:// URLs (the url is not "
+	     "https://)",
+	     0},
+	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; sni = \"x\";", 3,
+	     "'sni' applies only to tls checks and https:// URLs", 0},
+	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; ca_file = \"/ca\";", 3,
+	     "'ca_file' applies only to tls checks and https:// URLs", 0},
+	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; verify = false;", 3,
+	     "'verify' does not apply to a check of type \"tcp\"", 0},
+	    {"name = \"c\"; type = \"tls\"; address = \"h\"; port = 1; verify = 1;", 3,
+	     "check 'c': 'verify' must be a boolean (true or false), not an integer", 0},
+	    {"name = \"c\"; type = \"tls\"; address = \"h\"; port = 1; verify = true; "
+	     "ca_file = \"ca.pem\";",
+	     3, "check 'c': 'ca_file' must be an absolute path (got \"ca.pem\")", 0},
+	    {"name = \"c\"; type = \"http\"; url = \"https://x/\"; ca_file = \"/ca.pem\";", 3,
+	     "check 'c': 'ca_file' is used only to verify the certificate: set verify = true, or "
+	     "remove it",
+	     0},
+	    {"name = \"c\"; type = \"tls\"; address = \"h\"; port = 1; sni = \"192.0.2.1\";", 3,
+	     "check 'c': 'sni' \"192.0.2.1\" must be a host name (TLS server names are never IP "
+	     "addresses)",
+	     0},
+	    {"name = \"c\"; type = \"tls\"; address = \"h\"; port = 1; sni = \"mail server\";", 3,
+	     "'sni' \"mail server\" must be a host name", 0},
+	    {"name = \"c\"; type = \"tls\"; address = \"h\"; port = 1; sni = \"\";", 3,
+	     "'sni' must not be empty", 0},
+	    /* process: exactly one of process (a comm name) and pid_file */
+	    {"name = \"c\"; type = \"process\"; command = [ \"haproxy\" ];", 3,
+	     "check 'c': 'command' does not apply to a check of type \"process\" (a process "
+	     "check names 'process' or 'pid_file')",
+	     1},
+	    {"name = \"c\"; type = \"process\";", 2,
+	     "check 'c': a check of type \"process\" needs 'process' (a process name) or "
+	     "'pid_file'",
+	     0},
+	    {"name = \"c\"; type = \"process\"; process = \"nginx\"; pid_file = \"/run/n.pid\";", 3,
+	     "check 'c': 'process' and 'pid_file' exclude each other: set one of them", 0},
+	    {"name = \"c\"; type = \"process\"; process = \"/usr/sbin/nginx\";", 3,
+	     "check 'c': 'process' \"/usr/sbin/nginx\" is a path: give the process name as in "
+	     "/proc/PID/comm (e.g. \"nginx\"), or use 'pid_file'",
+	     0},
+	    {"name = \"c\"; type = \"process\"; process = \"0123456789abcdef\";", 3,
+	     "'process' \"0123456789abcdef\" is longer than 15 characters", 0},
+	    {"name = \"c\"; type = \"process\"; process = \"tab\\there\";", 3,
+	     "contains a control character", 0},
+	    {"name = \"c\"; type = \"process\"; process = \"\";", 3, "'process' must not be empty",
+	     0},
+	    {"name = \"c\"; type = \"process\"; process = 5;", 3,
+	     "'process' must be a string, not an integer", 0},
+	    {"name = \"c\"; type = \"process\"; pid_file = \"run/nginx.pid\";", 3,
+	     "check 'c': 'pid_file' must be an absolute path (got \"run/nginx.pid\")", 0},
+	    {"name = \"c\"; type = \"exec\"; command = [ \"/x\" ]; process = \"x\";", 3,
+	     "'process' does not apply to a check of type \"exec\"", 0},
+	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; pid_file = \"/p\";", 3,
+	     "'pid_file' does not apply to a check of type \"tcp\"", 0},
+	    {"name = \"c\"; type = \"process\"; pidfile = \"/p\";", 3,
+	     "unknown setting 'pidfile' in check 'c' (did you mean 'pid_file'?)", 1},
+	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; max_latncy = 1;", 3,
+	     "unknown setting 'max_latncy' in check 'c' (did you mean 'max_latency'?)", 0},
 	    {"name = \"c\"; type = \"dns\";", 3,
-	     "'type' must be \"tcp\", \"tls\", \"http\", \"exec\" or \"process\", not \"dns\""},
-	    {"name = \"c\"; port = 1;", 2, "check 'c': missing required setting 'type'"},
+	     "'type' must be \"tcp\", \"tls\", \"http\", \"exec\" or \"process\", not \"dns\"", 0},
+	    {"name = \"c\"; port = 1;", 2, "check 'c': missing required setting 'type'", 0},
 	    {"type = \"tcp\"; address = \"h\"; port = 1;", 2,
-	     "check #1: missing required setting 'name'"},
+	     "check #1: missing required setting 'name'", 0},
 	    {"name = \"c d\"; type = \"tcp\"; address = \"h\"; port = 1;", 3,
-	     "check name \"c d\" is invalid"},
+	     "check name \"c d\" is invalid", 0},
 	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; interval = 0;", 3,
-	     "check 'c': 'interval' must be greater than 0"},
+	     "check 'c': 'interval' must be greater than 0", 0},
 	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; timeout = 0.0;", 3,
-	     "'timeout' must be greater than 0 and at most 'interval' (2 s), got 0"},
+	     "'timeout' must be greater than 0 and at most 'interval' (2 s), got 0", 0},
 	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; interval = 1; "
 	     "timeout = 1.5;",
-	     3, "'timeout' must be greater than 0 and at most 'interval' (1 s), got 1.5"},
+	     3, "'timeout' must be greater than 0 and at most 'interval' (1 s), got 1.5", 0},
 	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; rise = 0;", 3,
-	     "'rise' must be between 1 and"},
+	     "'rise' must be between 1 and", 0},
 	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; fall = 0;", 3,
-	     "'fall' must be between 1 and"},
+	     "'fall' must be between 1 and", 0},
 	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; fall = \"3\";", 3,
-	     "'fall' must be an integer, not a string"},
+	     "'fall' must be an integer, not a string", 0},
 	};
 
 	(void)state;
@@ -1156,12 +1420,175 @@ static void test_checks(void **state)
 			 "  virtual_addresses = ( \"192.0.2.1\" ); } );\n",
 			 cases[i].body);
 		load_text("check.conf", text, &l);
-		if (!has_error_in(&l, l.path, cases[i].line, cases[i].message)) {
+		if (!has_error_in(&l, l.path, cases[i].line, cases[i].message) ||
+		    l.errors.count != 1 + cases[i].others) {
 			print_message("case: %s\n", cases[i].body);
+			print_errors(&l);
 			expect_error(&l, cases[i].line, cases[i].message);
+			assert_int_equal(l.errors.count, 1 + cases[i].others);
 		}
 		loaded_free(&l);
 	}
+}
+
+/* Every check field that has a value, and its FILE:LINE. */
+static void test_check_values_parsed(void **state)
+{
+	struct loaded l;
+	const struct check_config *c;
+
+	(void)state;
+	load_text(
+	    "check-values.conf",
+	    "checks = (\n"
+	    "  { name = \"smtps\"; type = \"tls\"; address = \"mail.example.net\";\n" /* 2 */
+	    "    port = 465; expect = \"220\"; verify = true;\n"
+	    "    ca_file = \"/etc/ssl/ca.pem\"; sni = \"mail.example.net\"; },\n"
+	    "  { name = \"web\"; type = \"http\";\n" /* 5 */
+	    "    url = \"https://[2001:db8::1]:8443/health?full=1\"; status = 204;\n"
+	    "    expect = \"ok\"; max_latency = 0.25; verify = false; sni = \"www\"; },\n"
+	    "  { name = \"bare\"; type = \"http\"; url = \"http://h.example:81\"; },\n" /* 8 */
+	    "  { name = \"query\"; type = \"http\"; url = \"http://h?x=1\"; },\n"
+	    "  { name = \"nginx\"; type = \"process\"; process = \"nginx: master\"; },\n"
+	    "  { name = \"pid\"; type = \"process\"; pid_file = \"/run/nginx.pid\";\n" /* 11 */
+	    "    interval = 0.5; },\n"
+	    "  { name = \"slow\"; type = \"http\"; url = \"http://h/\"; timeout = 2;\n"
+	    "    max_latency = 2; }\n"
+	    ");\n"
+	    "instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
+	    "  virtual_addresses = ( \"192.0.2.1\" ); } );\n",
+	    &l);
+	expect_loaded(&l);
+	assert_int_equal(l.config->check_count, 7);
+
+	c = &l.config->checks[0];
+	assert_int_equal(c->type, CHECK_TLS);
+	assert_string_equal(c->address, "mail.example.net");
+	assert_true(c->verify);
+	assert_string_equal(c->ca_file, "/etc/ssl/ca.pem");
+	assert_string_equal(c->sni, "mail.example.net");
+	assert_string_equal(c->expect, "220");
+	assert_int_equal(c->max_latency_us, 0);
+	assert_string_equal(c->file, l.config->path);
+	assert_int_equal(c->line, 2);
+
+	c = &l.config->checks[1];
+	assert_int_equal(c->type, CHECK_HTTP);
+	assert_string_equal(c->url, "https://[2001:db8::1]:8443/health?full=1");
+	assert_int_equal(c->status, 204);
+	assert_string_equal(c->expect, "ok");
+	assert_int_equal(c->max_latency_us, 250000);
+	assert_false(c->verify);
+	assert_string_equal(c->ca_file, "");
+	assert_string_equal(c->sni, "www");
+	assert_int_equal(c->line, 5);
+
+	/* A URL without a path gets "/" (the default path). */
+	assert_string_equal(l.config->checks[2].url, "http://h.example:81/");
+	assert_int_equal(l.config->checks[2].status, 200);
+	assert_int_equal(l.config->checks[2].line, 8);
+	assert_string_equal(l.config->checks[3].url, "http://h/?x=1");
+
+	c = &l.config->checks[4];
+	assert_int_equal(c->type, CHECK_PROCESS);
+	assert_string_equal(c->process_name, "nginx: master");
+	assert_string_equal(c->pid_file, "");
+	assert_null(c->command);
+
+	c = &l.config->checks[5];
+	assert_string_equal(c->process_name, "");
+	assert_string_equal(c->pid_file, "/run/nginx.pid");
+	assert_int_equal(c->interval_us, 500000);
+	assert_int_equal(c->line, 11);
+	assert_string_equal(c->file, l.config->path);
+
+	/* max_latency may equal the timeout. */
+	assert_int_equal(l.config->checks[6].max_latency_us, 2000000);
+	loaded_free(&l);
+}
+
+/* config_url_check() on its own: what it accepts, and why it refuses. */
+static void test_url_check(void **state)
+{
+	static const struct {
+		const char *url;
+		const char *problem; /* NULL: valid */
+		bool https;
+		const char *host;
+		int port;
+		size_t path_offset;
+	} cases[] = {
+	    {"http://127.0.0.1/health", NULL, false, "127.0.0.1", 80, 16},
+	    {"https://127.0.0.1", NULL, true, "127.0.0.1", 443, 17},
+	    {"https://[::1]:8443/x", NULL, true, "::1", 8443, 18},
+	    {"http://[fe80::1]/", NULL, false, "fe80::1", 80, 16},
+	    {"http://www.example.net.:65535/a/b?c=d&e", NULL, false, "www.example.net.", 65535, 29},
+	    {"http://x-1.y/", NULL, false, "x-1.y", 80, 12},
+	    {"http://h?q", NULL, false, "h", 80, 8},
+	    {"http://h:1", NULL, false, "h", 1, 10},
+	    {"ftp://h/", "must start with http:// or https://", false, NULL, 0, 0},
+	    {"HTTP://h/", "must start with http:// or https://", false, NULL, 0, 0},
+	    {"http:/h/", "must start with http:// or https://", false, NULL, 0, 0},
+	    {"http://", "the host is missing", false, NULL, 0, 0},
+	    {"http:///x", "the host is missing", false, NULL, 0, 0},
+	    {"http://:80/", "the host is missing", false, NULL, 0, 0},
+	    {"http://h:/", "the port must be a number between 1 and 65535", false, NULL, 0, 0},
+	    {"http://h:0/", "the port must be a number between 1 and 65535", false, NULL, 0, 0},
+	    {"http://h:65536/", "the port must be a number between 1 and 65535", false, NULL, 0, 0},
+	    {"http://h:080x/", "the port must be a number between 1 and 65535", false, NULL, 0, 0},
+	    {"http://h:-1/", "the port must be a number between 1 and 65535", false, NULL, 0, 0},
+	    {"http://h:1:2/", "the port must be a number between 1 and 65535", false, NULL, 0, 0},
+	    {"http://::1/", "an IPv6 address must be written in brackets", false, NULL, 0, 0},
+	    {"http://2001:db8::1/", "an IPv6 address must be written in brackets", false, NULL, 0,
+	     0},
+	    {"http://[::1/", "'[' without a closing ']'", false, NULL, 0, 0},
+	    {"http://[1.2.3.4]/", "the host in [ ] is not a valid IPv6 address", false, NULL, 0, 0},
+	    {"http://[]/", "the host in [ ] is not a valid IPv6 address", false, NULL, 0, 0},
+	    {"http://[::1]x/", "']' must be followed by ':PORT', '/' or the end", false, NULL, 0,
+	     0},
+	    {"http://300.1.1.1/", "the host is not a valid IPv4 address", false, NULL, 0, 0},
+	    {"http://1.2.3/", "the host is not a valid IPv4 address", false, NULL, 0, 0},
+	    {"http://a_b/", "the host is not a valid host name", false, NULL, 0, 0},
+	    {"http://-a/", "the host is not a valid host name", false, NULL, 0, 0},
+	    {"http://a-/", "the host is not a valid host name", false, NULL, 0, 0},
+	    {"http://a..b/", "the host is not a valid host name", false, NULL, 0, 0},
+	    {"http://user@h/", "user information (user@host) is not supported", false, NULL, 0, 0},
+	    {"http://h/a b", "space, control and non-ASCII characters must be percent-encoded",
+	     false, NULL, 0, 0},
+	    {"http://h/\xc3\xa9", "must be percent-encoded", false, NULL, 0, 0},
+	    {"http://h/#top", "a fragment (#...) is never sent to the server", false, NULL, 0, 0},
+	};
+	char name[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct config_url url;
+		const char *problem = config_url_check(cases[i].url, &url);
+
+		if (!cases[i].problem) {
+			if (problem)
+				print_message("%s: %s\n", cases[i].url, problem);
+			assert_null(problem);
+			assert_int_equal(url.https, cases[i].https);
+			assert_string_equal(url.host, cases[i].host);
+			assert_int_equal(url.port, cases[i].port);
+			assert_int_equal(url.path_offset, cases[i].path_offset);
+		} else {
+			if (!problem || !strstr(problem, cases[i].problem))
+				print_message("%s: expected \"%s\", got \"%s\"\n", cases[i].url,
+					      cases[i].problem, problem ? problem : "(valid)");
+			assert_non_null(problem);
+			assert_non_null(strstr(problem, cases[i].problem));
+		}
+	}
+	/* Labels of up to 63 characters, names of up to 253. */
+	memset(name, 'a', sizeof(name));
+	assert_true(config_host_name_valid(name, 63));
+	assert_false(config_host_name_valid(name, 64));
+	for (size_t i = 63; i < sizeof(name); i += 64)
+		name[i] = '.';
+	assert_true(config_host_name_valid(name, 253));
+	assert_false(config_host_name_valid(name, 254));
 }
 
 static void test_check_names_unique(void **state)
@@ -1337,11 +1764,17 @@ static void test_include(void **state)
 	assert_non_null(vi);
 	assert_string_equal(vi->file, CONFIG_DATA "/conf.d/instances.conf");
 	assert_int_equal(vi->line, 5);
-	assert_int_equal(l.config->file_count, 2);
 	assert_string_equal(l.config->files[0], CONFIG_DATA "/include-main.conf");
 	assert_string_equal(l.config->files[1], CONFIG_DATA "/conf.d/instances.conf");
 	assert_string_equal(l.config->global.node_name, "lb1");
 	assert_int_equal(l.config->sync_group_count, 1);
+	assert_string_equal(l.config->sync_groups[0].file, CONFIG_DATA "/include-main.conf");
+	assert_int_equal(l.config->sync_groups[0].line, 4);
+	/* A check defined in an included file names that file. */
+	assert_int_equal(l.config->check_count, 1);
+	assert_string_equal(l.config->checks[0].file, CONFIG_DATA "/conf.d/checks.conf");
+	assert_int_equal(l.config->checks[0].line, 3);
+	assert_int_equal(l.config->file_count, 3);
 	loaded_free(&l);
 
 	/* A semantic error in an included file names that file. */
@@ -1409,12 +1842,16 @@ int main(void)
 	    cmocka_unit_test(test_nested_groups),
 	    cmocka_unit_test(test_authentication),
 	    cmocka_unit_test(test_track),
+	    cmocka_unit_test(test_track_delays),
 	    cmocka_unit_test(test_unknown_setting_hints),
 	    cmocka_unit_test(test_instance_uniqueness),
 	    cmocka_unit_test(test_list_element_lines),
 	    cmocka_unit_test(test_instances_list),
 	    cmocka_unit_test(test_sync_groups),
+	    cmocka_unit_test(test_sync_group_notify),
 	    cmocka_unit_test(test_checks),
+	    cmocka_unit_test(test_check_values_parsed),
+	    cmocka_unit_test(test_url_check),
 	    cmocka_unit_test(test_check_names_unique),
 	    cmocka_unit_test(test_global),
 	    cmocka_unit_test(test_multiple_errors_in_file_order),
