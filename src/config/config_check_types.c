@@ -23,13 +23,21 @@
 /* TASK_COMM_LEN - 1: the kernel keeps 15 bytes of a name in /proc/PID/comm. */
 #define CONFIG_PROCESS_NAME_MAX 15
 
-/* An IP address (v4 or v6, no brackets) or a host name. */
-static bool config_address_valid(const char *text)
+/*
+ * A check's host must be an IP address (v4 or v6, no brackets): NULL, or
+ * what is wrong. Checks run inside the event loop and never resolve names,
+ * since a DNS lookup could block the daemon; the TLS name goes in 'sni'.
+ */
+static const char *config_address_problem(const char *text)
 {
 	struct ip_address address;
 
-	return ip_address_parse(text, &address) == 0 ||
-	       config_host_check(text, strlen(text)) == NULL;
+	if (ip_address_parse(text, &address) == 0)
+		return NULL;
+	if (config_host_check(text, strlen(text)) == NULL)
+		return "host names are not resolved by health checks (a DNS lookup could "
+		       "block the daemon): give an IP address, and the name in 'sni' for TLS";
+	return "not a valid IP address";
 }
 
 void config_parse_check_endpoint(struct config_parser *parser, const config_setting_t *group,
@@ -43,14 +51,16 @@ void config_parse_check_endpoint(struct config_parser *parser, const config_sett
 	case CONFIG_ABSENT:
 		config_error_missing(parser, group, "address", where);
 		break;
-	case CONFIG_FOUND:
-		if (config_address_valid(address))
+	case CONFIG_FOUND: {
+		const char *problem = config_address_problem(address);
+
+		if (!problem)
 			snprintf(check->address, sizeof(check->address), "%s", address);
 		else
 			config_error(parser, config_setting_get_member(group, "address"),
-				     "%s: 'address' \"%s\" is not an IP address or host name",
-				     where, address);
+				     "%s: 'address' \"%s\": %s", where, address, problem);
 		break;
+	}
 	default:
 		break;
 	}
@@ -93,6 +103,8 @@ static void config_parse_check_url(struct config_parser *parser, const config_se
 		break;
 	}
 	problem = config_url_check(url, &parsed);
+	if (!problem)
+		problem = config_address_problem(parsed.host);
 	if (problem)
 		config_error(parser, config_setting_get_member(group, "url"),
 			     "%s: 'url' \"%s\": %s", where, url, problem);

@@ -921,7 +921,7 @@ static void test_track_delays(void **state)
 
 	/* Values, defaults, and the exact text of one error with its hint. */
 	load_text("delays.conf",
-		  "checks = ( { name = \"app\"; type = \"tcp\"; address = \"h\"; port = 1; } );\n"
+		  "checks = ( { name = \"app\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 1; } );\n"
 		  "instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
 		  "  virtual_addresses = ( \"192.0.2.1\" );\n"
 		  "  track = {\n"
@@ -951,7 +951,7 @@ static void test_track_delays(void **state)
 	loaded_free(&l);
 
 	load_text("delays-check.conf",
-		  "checks = ( { name = \"app\"; type = \"tcp\"; address = \"h\"; port = 1; } );\n"
+		  "checks = ( { name = \"app\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 1; } );\n"
 		  "instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
 		  "  virtual_addresses = ( \"192.0.2.1\" );\n"
 		  "  track = { checks = ( { name = \"app\"; weight = -60;\n"
@@ -1018,7 +1018,7 @@ static void test_unknown_setting_hints(void **state)
 		  "check = ( );\n"
 		  "vrrp_instance = 1;\n"
 		  "global = { nodename = \"x\"; };\n"
-		  "checks = ( { name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1;\n"
+		  "checks = ( { name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 1;\n"
 		  "  intervall = 2.0; } );\n"
 		  "sync_groups = ( { name = \"G\"; instance = ( \"VI_1\" ); } );\n",
 		  &l);
@@ -1274,11 +1274,16 @@ static void test_checks(void **state)
 	     "check 'c': missing required setting 'address'", 0},
 	    {"name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\";", 2,
 	     "check 'c': missing required setting 'port'", 0},
+	    /* Checks never resolve names: that could block the event loop. */
+	    {"name = \"c\"; type = \"tcp\"; address = \"db.example.net\"; port = 80;", 3,
+	     "'address' \"db.example.net\": host names are not resolved by health checks", 0},
+	    {"name = \"c\"; type = \"http\"; url = \"http://web.example.net/health\";", 3,
+	     "host names are not resolved by health checks", 0},
 	    {"name = \"c\"; type = \"tcp\"; address = \"not valid!\"; port = 80;", 3,
-	     "'address' \"not valid!\" is not an IP address or host name", 0},
-	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 80; url = \"http://x/\";", 3,
+	     "'address' \"not valid!\": not a valid IP address", 0},
+	    {"name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 80; url = \"http://127.0.0.1/\";", 3,
 	     "check 'c': 'url' does not apply to a check of type \"tcp\"", 0},
-	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 80; expect = \"x\";", 3,
+	    {"name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 80; expect = \"x\";", 3,
 	     "'expect' does not apply to a check of type \"tcp\"", 0},
 	    {"name = \"c\"; type = \"exec\"; command = [ \"/x\" ]; port = 1;", 3,
 	     "'port' does not apply to a check of type \"exec\"", 0},
@@ -1286,22 +1291,22 @@ static void test_checks(void **state)
 	     "check 'c': 'url' \"ftp://x/\": must start with http:// or https://", 0},
 	    {"name = \"c\"; type = \"http\"; url = \"https://\";", 3,
 	     "'url' \"https://\": the host is missing", 0},
-	    {"name = \"c\"; type = \"http\"; url = \"http://h:0/\";", 3,
-	     "'url' \"http://h:0/\": the port must be a number between 1 and 65535", 0},
+	    {"name = \"c\"; type = \"http\"; url = \"http://127.0.0.1:0/\";", 3,
+	     "'url' \"http://127.0.0.1:0/\": the port must be a number between 1 and 65535", 0},
 	    {"name = \"c\"; type = \"http\"; url = \"http://300.1.1.1/\";", 3,
 	     "the host is not a valid IPv4 address", 0},
 	    {"name = \"c\"; type = \"http\"; url = \"http://[::1/\";", 3,
 	     "'[' without a closing ']'", 0},
 	    {"name = \"c\"; type = \"http\"; url = 80;", 3,
 	     "check 'c': 'url' must be a string, not an integer", 0},
-	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; status = \"200\";", 3,
+	    {"name = \"c\"; type = \"http\"; url = \"http://127.0.0.1/\"; status = \"200\";", 3,
 	     "check 'c': 'status' must be an integer, not a string", 0},
-	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; status = 99;", 3,
+	    {"name = \"c\"; type = \"http\"; url = \"http://127.0.0.1/\"; status = 99;", 3,
 	     "'status' must be between 100 and 599 (got 99)", 0},
-	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; status = 600;", 3,
+	    {"name = \"c\"; type = \"http\"; url = \"http://127.0.0.1/\"; status = 600;", 3,
 	     "'status' must be between 100 and 599 (got 600)", 0},
 	    {"name = \"c\"; type = \"http\";", 2, "check 'c': missing required setting 'url'", 0},
-	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; expect = \"\";", 3,
+	    {"name = \"c\"; type = \"http\"; url = \"http://127.0.0.1/\"; expect = \"\";", 3,
 	     "'expect' must not be empty", 0},
 	    {"name = \"c\"; type = \"exec\"; command = [ ];", 3, "'command' must not be empty", 0},
 	    {"name = \"c\"; type = \"exec\"; command = [ \"check.sh\" ];", 3,
@@ -1315,44 +1320,44 @@ static void test_checks(void **state)
 	    {"name = \"c\"; type = \"exec\";", 2, "check 'c': missing required setting 'command'",
 	     0},
 	    /* max_latency: http only, 0 < max_latency <= timeout */
-	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; max_latency = 0;", 3,
+	    {"name = \"c\"; type = \"http\"; url = \"http://127.0.0.1/\"; max_latency = 0;", 3,
 	     "check 'c': 'max_latency' must be greater than 0 and at most 'timeout' (1 s), got 0",
 	     0},
-	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; max_latency = 1.5;", 3,
+	    {"name = \"c\"; type = \"http\"; url = \"http://127.0.0.1/\"; max_latency = 1.5;", 3,
 	     "'max_latency' must be greater than 0 and at most 'timeout' (1 s), got 1.5", 0},
-	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; max_latency = -1;", 3,
+	    {"name = \"c\"; type = \"http\"; url = \"http://127.0.0.1/\"; max_latency = -1;", 3,
 	     "'max_latency' must be between 0 and 86400 (got -1)", 0},
-	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; max_latency = \"1s\";", 3,
+	    {"name = \"c\"; type = \"http\"; url = \"http://127.0.0.1/\"; max_latency = \"1s\";", 3,
 	     "'max_latency' must be a number, not a string", 0},
-	    {"name = \"c\"; type = \"tls\"; address = \"h\"; port = 1; max_latency = 0.5;", 3,
+	    {"name = \"c\"; type = \"tls\"; address = \"127.0.0.1\"; port = 1; max_latency = 0.5;", 3,
 	     "check 'c': 'max_latency' does not apply to a check of type \"tls\"", 0},
 	    /* verify, ca_file, sni: tls, and http with an https:// url */
-	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; verify = true;", 3,
+	    {"name = \"c\"; type = \"http\"; url = \"http://127.0.0.1/\"; verify = true;", 3,
 	     "check 'c': 'verify' applies only to tls checks and https:// URLs (the url is not "
 	     "https://)",
 	     0},
-	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; sni = \"x\";", 3,
+	    {"name = \"c\"; type = \"http\"; url = \"http://127.0.0.1/\"; sni = \"x\";", 3,
 	     "'sni' applies only to tls checks and https:// URLs", 0},
-	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; ca_file = \"/ca\";", 3,
+	    {"name = \"c\"; type = \"http\"; url = \"http://127.0.0.1/\"; ca_file = \"/ca\";", 3,
 	     "'ca_file' applies only to tls checks and https:// URLs", 0},
-	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; verify = false;", 3,
+	    {"name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 1; verify = false;", 3,
 	     "'verify' does not apply to a check of type \"tcp\"", 0},
-	    {"name = \"c\"; type = \"tls\"; address = \"h\"; port = 1; verify = 1;", 3,
+	    {"name = \"c\"; type = \"tls\"; address = \"127.0.0.1\"; port = 1; verify = 1;", 3,
 	     "check 'c': 'verify' must be a boolean (true or false), not an integer", 0},
-	    {"name = \"c\"; type = \"tls\"; address = \"h\"; port = 1; verify = true; "
+	    {"name = \"c\"; type = \"tls\"; address = \"127.0.0.1\"; port = 1; verify = true; "
 	     "ca_file = \"ca.pem\";",
 	     3, "check 'c': 'ca_file' must be an absolute path (got \"ca.pem\")", 0},
-	    {"name = \"c\"; type = \"http\"; url = \"https://x/\"; ca_file = \"/ca.pem\";", 3,
+	    {"name = \"c\"; type = \"http\"; url = \"https://127.0.0.1/\"; ca_file = \"/ca.pem\";", 3,
 	     "check 'c': 'ca_file' is used only to verify the certificate: set verify = true, or "
 	     "remove it",
 	     0},
-	    {"name = \"c\"; type = \"tls\"; address = \"h\"; port = 1; sni = \"192.0.2.1\";", 3,
+	    {"name = \"c\"; type = \"tls\"; address = \"127.0.0.1\"; port = 1; sni = \"192.0.2.1\";", 3,
 	     "check 'c': 'sni' \"192.0.2.1\" must be a host name (TLS server names are never IP "
 	     "addresses)",
 	     0},
-	    {"name = \"c\"; type = \"tls\"; address = \"h\"; port = 1; sni = \"mail server\";", 3,
+	    {"name = \"c\"; type = \"tls\"; address = \"127.0.0.1\"; port = 1; sni = \"mail server\";", 3,
 	     "'sni' \"mail server\" must be a host name", 0},
-	    {"name = \"c\"; type = \"tls\"; address = \"h\"; port = 1; sni = \"\";", 3,
+	    {"name = \"c\"; type = \"tls\"; address = \"127.0.0.1\"; port = 1; sni = \"\";", 3,
 	     "'sni' must not be empty", 0},
 	    /* process: exactly one of process (a comm name) and pid_file */
 	    {"name = \"c\"; type = \"process\"; command = [ \"haproxy\" ];", 3,
@@ -1381,31 +1386,31 @@ static void test_checks(void **state)
 	     "check 'c': 'pid_file' must be an absolute path (got \"run/nginx.pid\")", 0},
 	    {"name = \"c\"; type = \"exec\"; command = [ \"/x\" ]; process = \"x\";", 3,
 	     "'process' does not apply to a check of type \"exec\"", 0},
-	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; pid_file = \"/p\";", 3,
+	    {"name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 1; pid_file = \"/p\";", 3,
 	     "'pid_file' does not apply to a check of type \"tcp\"", 0},
 	    {"name = \"c\"; type = \"process\"; pidfile = \"/p\";", 3,
 	     "unknown setting 'pidfile' in check 'c' (did you mean 'pid_file'?)", 1},
-	    {"name = \"c\"; type = \"http\"; url = \"http://x/\"; max_latncy = 1;", 3,
+	    {"name = \"c\"; type = \"http\"; url = \"http://127.0.0.1/\"; max_latncy = 1;", 3,
 	     "unknown setting 'max_latncy' in check 'c' (did you mean 'max_latency'?)", 0},
 	    {"name = \"c\"; type = \"dns\";", 3,
 	     "'type' must be \"tcp\", \"tls\", \"http\", \"exec\" or \"process\", not \"dns\"", 0},
 	    {"name = \"c\"; port = 1;", 2, "check 'c': missing required setting 'type'", 0},
-	    {"type = \"tcp\"; address = \"h\"; port = 1;", 2,
+	    {"type = \"tcp\"; address = \"127.0.0.1\"; port = 1;", 2,
 	     "check #1: missing required setting 'name'", 0},
-	    {"name = \"c d\"; type = \"tcp\"; address = \"h\"; port = 1;", 3,
+	    {"name = \"c d\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 1;", 3,
 	     "check name \"c d\" is invalid", 0},
-	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; interval = 0;", 3,
+	    {"name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 1; interval = 0;", 3,
 	     "check 'c': 'interval' must be greater than 0", 0},
-	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; timeout = 0.0;", 3,
+	    {"name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 1; timeout = 0.0;", 3,
 	     "'timeout' must be greater than 0 and at most 'interval' (2 s), got 0", 0},
-	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; interval = 1; "
+	    {"name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 1; interval = 1; "
 	     "timeout = 1.5;",
 	     3, "'timeout' must be greater than 0 and at most 'interval' (1 s), got 1.5", 0},
-	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; rise = 0;", 3,
+	    {"name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 1; rise = 0;", 3,
 	     "'rise' must be between 1 and", 0},
-	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; fall = 0;", 3,
+	    {"name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 1; fall = 0;", 3,
 	     "'fall' must be between 1 and", 0},
-	    {"name = \"c\"; type = \"tcp\"; address = \"h\"; port = 1; fall = \"3\";", 3,
+	    {"name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 1; fall = \"3\";", 3,
 	     "'fall' must be an integer, not a string", 0},
 	};
 
@@ -1441,18 +1446,18 @@ static void test_check_values_parsed(void **state)
 	load_text(
 	    "check-values.conf",
 	    "checks = (\n"
-	    "  { name = \"smtps\"; type = \"tls\"; address = \"mail.example.net\";\n" /* 2 */
+	    "  { name = \"smtps\"; type = \"tls\"; address = \"192.0.2.25\";\n" /* 2 */
 	    "    port = 465; expect = \"220\"; verify = true;\n"
 	    "    ca_file = \"/etc/ssl/ca.pem\"; sni = \"mail.example.net\"; },\n"
 	    "  { name = \"web\"; type = \"http\";\n" /* 5 */
 	    "    url = \"https://[2001:db8::1]:8443/health?full=1\"; status = 204;\n"
 	    "    expect = \"ok\"; max_latency = 0.25; verify = false; sni = \"www\"; },\n"
-	    "  { name = \"bare\"; type = \"http\"; url = \"http://h.example:81\"; },\n" /* 8 */
-	    "  { name = \"query\"; type = \"http\"; url = \"http://h?x=1\"; },\n"
+	    "  { name = \"bare\"; type = \"http\"; url = \"http://192.0.2.80:81\"; },\n" /* 8 */
+	    "  { name = \"query\"; type = \"http\"; url = \"http://192.0.2.80?x=1\"; },\n"
 	    "  { name = \"nginx\"; type = \"process\"; process = \"nginx: master\"; },\n"
 	    "  { name = \"pid\"; type = \"process\"; pid_file = \"/run/nginx.pid\";\n" /* 11 */
 	    "    interval = 0.5; },\n"
-	    "  { name = \"slow\"; type = \"http\"; url = \"http://h/\"; timeout = 2;\n"
+	    "  { name = \"slow\"; type = \"http\"; url = \"http://192.0.2.80/\"; timeout = 2;\n"
 	    "    max_latency = 2; }\n"
 	    ");\n"
 	    "instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
@@ -1463,7 +1468,7 @@ static void test_check_values_parsed(void **state)
 
 	c = &l.config->checks[0];
 	assert_int_equal(c->type, CHECK_TLS);
-	assert_string_equal(c->address, "mail.example.net");
+	assert_string_equal(c->address, "192.0.2.25");
 	assert_true(c->verify);
 	assert_string_equal(c->ca_file, "/etc/ssl/ca.pem");
 	assert_string_equal(c->sni, "mail.example.net");
@@ -1484,10 +1489,10 @@ static void test_check_values_parsed(void **state)
 	assert_int_equal(c->line, 5);
 
 	/* A URL without a path gets "/" (the default path). */
-	assert_string_equal(l.config->checks[2].url, "http://h.example:81/");
+	assert_string_equal(l.config->checks[2].url, "http://192.0.2.80:81/");
 	assert_int_equal(l.config->checks[2].status, 200);
 	assert_int_equal(l.config->checks[2].line, 8);
-	assert_string_equal(l.config->checks[3].url, "http://h/?x=1");
+	assert_string_equal(l.config->checks[3].url, "http://192.0.2.80/?x=1");
 
 	c = &l.config->checks[4];
 	assert_int_equal(c->type, CHECK_PROCESS);
@@ -1598,8 +1603,8 @@ static void test_check_names_unique(void **state)
 	(void)state;
 	load_text("checks-dup.conf",
 		  "checks = (\n"
-		  "  { name = \"web\"; type = \"tcp\"; address = \"h\"; port = 80; },\n"
-		  "  { name = \"web\"; type = \"tcp\"; address = \"h\"; port = 81; },\n"
+		  "  { name = \"web\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 80; },\n"
+		  "  { name = \"web\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 81; },\n"
 		  "  \"db\"\n"
 		  ");\n"
 		  "instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
@@ -1684,7 +1689,7 @@ static void test_multiple_errors_in_file_order(void **state)
 		  "    track = { checks = ( { name = \"nope\"; } ); };\n"
 		  "    priorty = 1; }\n"
 		  ");\n"
-		  "checks = ( { name = \"c\"; type = \"tcp\"; address = \"h\"; port = 0; } );\n",
+		  "checks = ( { name = \"c\"; type = \"tcp\"; address = \"127.0.0.1\"; port = 0; } );\n",
 		  &l);
 	assert_int_equal(l.rc, -1);
 	assert_int_equal(l.errors.count, 4);
