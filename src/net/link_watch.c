@@ -4,7 +4,8 @@
  * A raw libnl event socket (DEPENDENCIES 1.3 option A) subscribed to
  * RTNLGRP_LINK only, non-blocking, with a 1 MiB receive buffer so that a
  * burst of link changes (a switch reboot flapping every port) fits. Each
- * RTM_NEWLINK / RTM_DELLINK of family AF_UNSPEC becomes one callback; the
+ * RTM_NEWLINK / RTM_DELLINK of family AF_UNSPEC becomes one callback, with
+ * master, kind and bonding slave state read from the raw message; the
  * AF_INET6 copies the kernel also sends are ignored (they have no carrier
  * attribute and would read as "link down").
  *
@@ -23,7 +24,6 @@
 
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
-#include <netlink/route/link.h>
 
 #include "netlink_parse.h"
 
@@ -42,28 +42,16 @@ static int link_watch_on_message(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* After an overrun: report every link as it is now. */
+/* After an overrun: report every link as it is now (a dump on a request
+ * socket of its own, so the bonding slave state comes along too). */
 static void link_watch_resync(struct link_watch *w)
 {
-	struct nl_sock *sk = nl_socket_alloc();
-	struct nl_cache *cache = NULL;
+	struct netlink nl;
 
-	if (!sk)
+	if (netlink_open(&nl) < 0)
 		return;
-	if (nl_connect(sk, NETLINK_ROUTE) == 0 &&
-	    rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache) == 0) {
-		for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-			struct rtnl_link *l = (struct rtnl_link *)o;
-			struct link_info link;
-
-			if (rtnl_link_get_family(l) != AF_UNSPEC)
-				continue;
-			netlink_link_info_from(l, &link);
-			w->callback(w->ctx, &link, false);
-		}
-		nl_cache_free(cache);
-	}
-	nl_socket_free(sk);
+	netlink_link_dump(&nl, w->callback, w->ctx);
+	netlink_close(&nl);
 }
 
 static void link_watch_on_readable(struct ev_loop *loop, ev_io *io, int revents)

@@ -4,7 +4,10 @@
  *
  * One blocking request socket serves every query and change; each call
  * sends one request and waits for the kernel's answer, so a VIP add has
- * really happened (or really failed) when netlink_vip_add returns. Address
+ * really happened (or really failed) when netlink_vip_add returns. Link
+ * requests are sent raw (RTM_GETLINK) and their answers read in the
+ * NL_CB_VALID callback, because libnl's link object does not carry the
+ * bonding slave attributes the bond tracker needs. Address
  * lookups dump the address table and filter here: the dump is small and
  * this avoids depending on kernel-side strict filtering. Events live in
  * link_watch.c on a socket of their own.
@@ -16,9 +19,11 @@
 #include <string.h>
 
 #include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
-#include <netlink/route/link.h>
 
 #include "netlink_parse.h"
 
@@ -88,20 +93,134 @@ void netlink_close(struct netlink *nl)
 	nl->sk = NULL;
 }
 
+/* The links in one answer, kept until it is complete so that a callback
+ * never runs while the socket is still busy and a retried dump reports
+ * nothing twice. */
+struct netlink_link_list {
+	struct link_info *links;
+	size_t count;
+	size_t capacity;
+	int err; /* -ENOMEM while collecting */
+};
+
+static int netlink_link_list_add(struct netlink_link_list *list, const struct link_info *link)
+{
+	if (list->count == list->capacity) {
+		size_t capacity = list->capacity ? list->capacity * 2 : 32;
+		struct link_info *grown = reallocarray(list->links, capacity, sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		list->links = grown;
+		list->capacity = capacity;
+	}
+	list->links[list->count++] = *link;
+	return 0;
+}
+
+/* NL_CB_VALID: the raw message is at hand here, so the bonding slave state
+ * is read too (DEPENDENCIES 1.5). */
+static int netlink_on_link_reply(struct nl_msg *msg, void *arg)
+{
+	struct netlink_link_list *list = arg;
+	struct link_info link;
+	bool deleted = false;
+
+	if (list->err == 0 && netlink_parse_link_message(msg, &link, &deleted) == 1 && !deleted)
+		list->err = netlink_link_list_add(list, &link);
+	return NL_OK;
+}
+
+/* Sends an RTM_GETLINK and collects the links of the answer. A single-link
+ * request is acknowledged separately (NLM_F_ACK); a dump ends with
+ * NLMSG_DONE instead. Returns 0 or a negative libnl error. */
+static int netlink_link_request(struct netlink *nl, struct nl_msg *request, bool dump,
+				struct netlink_link_list *list)
+{
+	struct nl_cb *base = nl_socket_get_cb(nl->sk);
+	struct nl_cb *cb = nl_cb_clone(base);
+
+	nl_cb_put(base);
+	if (!cb)
+		return -NLE_NOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, netlink_on_link_reply, list);
+	int err = nl_send_auto(nl->sk, request);
+	if (err >= 0)
+		err = nl_recvmsgs(nl->sk, cb);
+	if (err >= 0 && !dump)
+		err = nl_wait_for_ack(nl->sk);
+	nl_cb_put(cb);
+	return err < 0 ? err : 0;
+}
+
+static struct nl_msg *netlink_link_request_build(const char *name)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, name ? 0 : NLM_F_DUMP);
+
+	if (!msg)
+		return NULL;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    (name && nla_put_string(msg, IFLA_IFNAME, name) < 0)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 int netlink_link_get(struct netlink *nl, const char *name, struct link_info *out)
 {
-	struct rtnl_link *link = NULL;
+	struct netlink_link_list list = {0};
 
 	if (!name || !*name || strlen(name) >= IFNAMSIZ)
 		return -EINVAL;
-	int err = rtnl_link_get_kernel(nl->sk, 0, name, &link);
+	struct nl_msg *request = netlink_link_request_build(name);
+	if (!request)
+		return -ENOMEM;
+	int err = netlink_link_request(nl, request, false, &list);
+	nlmsg_free(request);
 	if (err < 0) {
 		err = netlink_errno(err);
-		return err == -ENOENT ? -ENODEV : err;
+		err = err == -ENOENT ? -ENODEV : err;
+	} else if (list.err < 0) {
+		err = list.err;
+	} else if (list.count == 0) {
+		err = -ENODEV;
+	} else {
+		*out = list.links[0];
 	}
-	netlink_link_info_from(link, out);
-	rtnl_link_put(link);
-	return 0;
+	free(list.links);
+	return err;
+}
+
+/* A dump the kernel saw change under it (NLM_F_DUMP_INTR) is tried again. */
+#define NETLINK_DUMP_TRIES 3
+
+int netlink_link_dump(struct netlink *nl, link_event_fn callback, void *ctx)
+{
+	struct netlink_link_list list = {0};
+	int err = -NLE_DUMP_INTR;
+
+	for (int i = 0; i < NETLINK_DUMP_TRIES && err == -NLE_DUMP_INTR; i++) {
+		struct nl_msg *request = netlink_link_request_build(NULL);
+
+		if (!request) {
+			free(list.links);
+			return -ENOMEM;
+		}
+		list.count = 0;
+		list.err = 0;
+		err = netlink_link_request(nl, request, true, &list);
+		nlmsg_free(request);
+	}
+	if (err < 0)
+		err = netlink_errno(err);
+	else if (list.err < 0)
+		err = list.err;
+	for (size_t i = 0; err == 0 && i < list.count; i++)
+		callback(ctx, &list.links[i], false);
+	free(list.links);
+	return err;
 }
 
 /* The local address of a libnl address object; false if it has none. */

@@ -6,6 +6,7 @@ test driver tests/net/net_driver.c, which calls libfailoverd_net directly,
 it checks what `ip` sees and what crosses the wire:
 
   - link lookup by name (ifindex, MAC, MTU, up; ENODEV for a missing link)
+  - master and kinds of a bridge port and a bridge, by lookup and by event
   - VIP add / remove, IPv4 with its label, IPv6 without the tentative flag,
     a second add reporting "already present", a second remove "not present"
   - primary address selection: kernel order, VIPs skipped, secondaries last,
@@ -206,6 +207,34 @@ def check_link_lookup(lab):
     expect("No such device" in error, f"missing link: {error}")
 
 
+def check_link_kinds(lab):
+    """Master and kinds (IFLA_MASTER, IFLA_LINKINFO) on lookups and events."""
+    lab.ip(lab.a, "link", "add", "fobr0", "type", "bridge")
+    try:
+        lab.ip(lab.a, "link", "add", "fok0", "type", "veth", "peer", "name", "fok1")
+        watch = lab.start_driver(lab.a, "watch", "fok0", "30")
+        lab.ip(lab.a, "link", "set", "fok0", "master", "fobr0")
+        bridge = lab.ifindex(lab.a, "fobr0")
+        watch.wait_for(lambda l: key_values(l).get("master") == str(bridge), 5,
+                       "an event for fok0 joining fobr0")
+        port = key_values(lab.run_driver(lab.a, "link", "fok0"))
+        expect(port["master"] == str(bridge), f"fok0 master {port['master']}, not {bridge}")
+        expect(port["kind"] == "veth", f"fok0 kind {port['kind']!r}")
+        expect(port["slave_kind"] == "bridge", f"fok0 slave kind {port['slave_kind']!r}")
+        expect(port["bond_slave"] == "0", "a bridge port read as a bonding slave")
+        master = key_values(lab.run_driver(lab.a, "link", "fobr0"))
+        expect(master["kind"] == "bridge" and master["master"] == "0", f"fobr0: {master}")
+        expect(master["slave_kind"] == "", f"fobr0 slave kind {master['slave_kind']!r}")
+        lab.ip(lab.a, "link", "set", "fok0", "nomaster")
+        line = watch.wait_for(lambda l: l.startswith("event ") and
+                              key_values(l).get("master") == "0", 5, "fok0 leaving fobr0")
+        expect(key_values(line)["slave_kind"] == "", f"released port: {line}")
+        lab.stop_driver(watch)
+    finally:
+        lab.ip(lab.a, "link", "del", "fok0", check=False)
+        lab.ip(lab.a, "link", "del", "fobr0", check=False)
+
+
 def check_vip_ipv4(lab):
     try:
         expect(lab.run_driver(lab.a, "vip-add", "va", "192.0.2.51/32", "va:vr51") == "added",
@@ -392,6 +421,7 @@ def check_link_events(lab):
 
 CHECKS = [
     ("link lookup by name", check_link_lookup),
+    ("link master and kinds: bridge port, bridge", check_link_kinds),
     ("IPv4 VIP add/remove with label", check_vip_ipv4),
     ("IPv6 VIP add/remove without DAD", check_vip_ipv6),
     ("IPv4 primary address skips VIPs", check_primary_ipv4),

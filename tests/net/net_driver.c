@@ -7,6 +7,8 @@
  * with what `ip` reports. Commands that wait (recv, watch) print "ready"
  * once their socket is open, so the script never has to guess when to
  * start the other side. Exit status: 0 done, 1 error, 2 timeout, 64 usage.
+ * track-bond runs the bond tracker on live link events and prints each
+ * tracker callback as a "track ..." line (tests/lab/bond_aggregate.py).
  */
 #include <errno.h>
 #include <ev.h>
@@ -17,7 +19,9 @@
 
 #include "failoverd/address.h"
 #include "failoverd/garp.h"
+#include "failoverd/link_track.h"
 #include "failoverd/netlink.h"
+#include "failoverd/track.h"
 #include "failoverd/vrrp_socket.h"
 
 #define EXIT_TIMEOUT 2
@@ -44,7 +48,8 @@ static int usage(void)
 	      "       net_driver send IFNAME 4|6 [DESTINATION [SOURCE]]\n"
 	      "       net_driver recv IFNAME 4|6 TIMEOUT_MS\n"
 	      "       net_driver garp IFNAME ADDR\n"
-	      "       net_driver watch IFNAME|all SECONDS\n",
+	      "       net_driver watch IFNAME|all SECONDS\n"
+	      "       net_driver track-bond NAME SECONDS\n",
 	      stderr);
 	return EXIT_USAGE;
 }
@@ -70,9 +75,11 @@ static double parse_positive(const char *text)
 static void print_link(const char *prefix, const struct link_info *link, bool deleted,
 		       const char *suffix)
 {
-	printf("%sname=%s ifindex=%d up=%d deleted=%d mtu=%u mac=%02x:%02x:%02x:%02x:%02x:%02x%s\n",
+	printf("%sname=%s ifindex=%d up=%d deleted=%d mtu=%u mac=%02x:%02x:%02x:%02x:%02x:%02x "
+	       "master=%d kind=%s slave_kind=%s bond_slave=%d%s\n",
 	       prefix, link->name, link->ifindex, link->up, deleted, link->mtu, link->mac[0],
-	       link->mac[1], link->mac[2], link->mac[3], link->mac[4], link->mac[5], suffix);
+	       link->mac[1], link->mac[2], link->mac[3], link->mac[4], link->mac[5],
+	       link->master_ifindex, link->kind, link->slave_kind, link->has_bond_slave, suffix);
 	fflush(stdout);
 }
 
@@ -321,15 +328,84 @@ static int cmd_watch(int argc, char **argv)
 	return 0;
 }
 
+/* "track" for a callback, "state" for the synced starting point; the
+ * detail, which has blanks, comes last and runs to the end of the line. */
+static void print_tracker(const char *prefix, const struct tracker_state *s)
+{
+	printf("%s kind=%s name=%s status=%s up=%u total=%u detail=%s\n", prefix,
+	       tracker_kind_name(s->kind), s->name, tracker_status_name(s->status), s->members_up,
+	       s->members_total, s->detail);
+	fflush(stdout);
+}
+
+static void on_tracker(void *ctx, const struct tracker_state *state)
+{
+	print_tracker("track", state);
+}
+
+static void on_track_link(void *ctx, const struct link_info *link, bool deleted)
+{
+	link_trackers_on_link(ctx, link, deleted);
+}
+
+/* The bond tracker on live events: sync, then every callback until SECONDS. */
+static int cmd_track_bond(int argc, char **argv)
+{
+	double seconds = argc == 4 ? parse_positive(argv[3]) : 0;
+	struct link_watch w;
+	struct netlink nl;
+	ev_timer timer;
+
+	if (seconds <= 0)
+		return usage();
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	if (!loop)
+		return fail("ev_loop_new", -ENOMEM);
+	int err = netlink_open(&nl);
+	if (err < 0) {
+		ev_loop_destroy(loop);
+		return fail("netlink_open", err);
+	}
+	struct link_trackers *t = link_trackers_create(loop, &nl, on_tracker, NULL);
+	const struct tracker_state *state =
+	    t ? link_trackers_add(t, TRACKER_BOND, argv[2], 0, 0) : NULL;
+	/* Events first, then the dump: nothing between the two is missed. */
+	err = !state ? -EINVAL : link_watch_open(&w, loop, on_track_link, t);
+	if (err == 0) {
+		err = link_trackers_sync(t);
+		if (err < 0)
+			link_watch_close(&w);
+	}
+	if (err < 0) {
+		link_trackers_free(t);
+		netlink_close(&nl);
+		ev_loop_destroy(loop);
+		return fail("track-bond", err);
+	}
+	print_tracker("state", state);
+	puts("ready");
+	fflush(stdout);
+	ev_timer_init(&timer, on_watch_timeout, seconds, 0.);
+	ev_timer_start(loop, &timer);
+	ev_run(loop, 0);
+	link_watch_close(&w);
+	link_trackers_free(t);
+	netlink_close(&nl);
+	ev_loop_destroy(loop);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
 		int (*run)(int argc, char **argv);
 	} commands[] = {
-	    {"vip-add", cmd_vip}, {"vip-remove", cmd_vip},  {"vip-present", cmd_vip},
-	    {"link", cmd_link},	  {"primary", cmd_primary}, {"send", cmd_send},
-	    {"recv", cmd_recv},	  {"garp", cmd_garp},	    {"watch", cmd_watch},
+	    {"vip-add", cmd_vip},     {"vip-remove", cmd_vip},
+	    {"vip-present", cmd_vip}, {"link", cmd_link},
+	    {"primary", cmd_primary}, {"send", cmd_send},
+	    {"recv", cmd_recv},	      {"garp", cmd_garp},
+	    {"watch", cmd_watch},     {"track-bond", cmd_track_bond},
 	};
 
 	if (argc < 3)
