@@ -12,7 +12,16 @@ becomes MASTER one advert before the old one hears it), so callers allow a
 tolerance of a few advert intervals.
 """
 
+import re
 import time
+
+TS_FORMAT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+# (from, to) pairs a VRRP instance may take; anything may stop (-> INIT).
+LEGAL = {("INIT", "BACKUP"), ("INIT", "MASTER"), ("INIT", "FAULT"),
+         ("BACKUP", "MASTER"), ("BACKUP", "FAULT"),
+         ("MASTER", "BACKUP"), ("MASTER", "FAULT"),
+         ("FAULT", "BACKUP"),
+         ("BACKUP", "INIT"), ("MASTER", "INIT"), ("FAULT", "INIT")}
 
 
 def master_intervals(agent, instance, end=None):
@@ -76,6 +85,50 @@ def _outside(start, end, windows):
     for low, high in windows:
         total -= max(0.0, min(end, high) - max(start, low))
     return total
+
+
+def event_log_problems(agent):
+    """What is wrong with a failoverd agent's event log (empty list: nothing).
+
+    Every line is one JSON object with ts (RFC 3339 UTC, microseconds), mono,
+    node and event; mono never goes back within one run; each state event
+    starts where the previous one of its instance ended, and the step is a
+    legal one (leaving FAULT goes through BACKUP, DESIGN.md); a VIP is added
+    only while its instance is MASTER."""
+    log = agent.events
+    log.poll()
+    problems = [f"not JSON: {line[:80]}" for line in log.bad_lines]
+    state, last_mono = {}, None
+    for ev in log.events:
+        missing = [k for k in ("ts", "mono", "node", "event") if k not in ev]
+        if missing:
+            problems.append(f"missing {missing}: {ev}")
+            continue
+        if not TS_FORMAT.match(str(ev["ts"])):
+            problems.append(f"ts not RFC 3339 UTC with microseconds: {ev['ts']}")
+        if ev["node"] != agent.name:
+            problems.append(f"node {ev['node']!r}, expected {agent.name!r}")
+        if ev["event"] == "start":
+            state, last_mono = {}, None
+        if last_mono is not None and ev["mono"] < last_mono:
+            problems.append(f"mono went back: {ev['mono']} after {last_mono}")
+        last_mono = ev["mono"]
+        if ev["event"] == "state":
+            name = ev.get("instance")
+            before = state.get(name, "INIT")
+            if ev.get("from") != before:
+                problems.append(f"{name}: from {ev.get('from')} but was {before} @{ev['mono']}")
+            if (ev.get("from"), ev.get("to")) not in LEGAL:
+                problems.append(f"{name}: illegal {ev.get('from')} -> {ev.get('to')} "
+                                f"@{ev['mono']}")
+            if not ev.get("reason"):
+                problems.append(f"{name}: state change without a reason @{ev['mono']}")
+            state[name] = ev.get("to")
+        elif ev["event"] == "vip" and ev.get("action") == "add":
+            holder = state.get(ev.get("instance"))
+            if holder != "MASTER":
+                problems.append(f"VIP {ev.get('address')} added while {holder}")
+    return problems
 
 
 def describe_timeline(agents, instance=None, origin=None):

@@ -255,6 +255,14 @@ class Case:
         self.lab.switch.run(["nft", "delete", "table", "bridge", f"lab_cut_{sender.name}"])
         return moment
 
+    def check_event_logs(self):
+        """Every failoverd event log is well-formed and its transitions legal."""
+        for agent in self.agents:
+            if isinstance(agent, lablib.FailoverdAgent):
+                problems = verify.event_log_problems(agent)
+                self.check(not problems, f"{agent.name}'s event log is well-formed and its "
+                                         f"transitions legal ({problems[:5]})")
+
     def excuse_dual_master(self, start, end):
         """Two MASTERs are the expected result of the fault between start and end."""
         self.excused.append((start, end))
@@ -287,6 +295,7 @@ def run(body, description, argv=None):
             case.build_site()
             body(case)
             case.check_no_dual_master()
+            case.check_event_logs()
             status = 0
         except (AssertionError, lablib.LabError) as err:
             print(f"FAIL: expected: {err}")
