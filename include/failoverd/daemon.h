@@ -17,9 +17,20 @@
 #include "failoverd/netlink.h"
 #include "failoverd/packet.h"
 #include "failoverd/ratelimit.h"
+#include "failoverd/track.h"
 #include "failoverd/vrrp_socket.h"
 
 struct vrrp_instance;
+struct link_trackers;
+struct check;
+struct sync_group;
+
+/* A configured health check and the tracker state instances read. */
+struct check_tracker {
+	struct daemon *daemon;
+	struct check *check;
+	struct tracker_state state;
+};
 
 /* Options from the command line; they override the config's global section. */
 struct daemon_options {
@@ -62,6 +73,12 @@ struct daemon {
 	size_t channel_count;
 	struct vrrp_instance *instances;
 	size_t instance_count;
+	struct link_trackers *link_trackers; /* NULL: nothing tracks links */
+	unsigned long seen_overruns; /* link_watch overruns already resynced */
+	struct check_tracker *checks;
+	size_t check_count;
+	struct sync_group *groups;
+	size_t group_count;
 	ev_signal sigterm, sigint, sighup;
 	int exit_code;
 	/* Receive scratch space (a few KiB each; the loop is single-threaded). */
@@ -78,6 +95,14 @@ int daemon_run(struct daemon *d);
 
 /* Stops every instance (priority 0 from MASTERs, VIPs removed) and frees. */
 void daemon_stop(struct daemon *d, const char *why);
+
+/* Trackers (trackers.c): registries, each instance's references, sync
+ * groups. trackers_start runs after the instances exist and before they
+ * start, so their first priority already counts the trackers. */
+int trackers_build(struct daemon *d);
+void trackers_start(struct daemon *d);
+void trackers_on_link(struct daemon *d, const struct link_info *link, bool deleted);
+void trackers_free(struct daemon *d);
 
 /* Channels. */
 int channel_open(struct vrrp_channel *c);

@@ -15,9 +15,23 @@
 #include "failoverd/config.h"
 #include "failoverd/fsm.h"
 #include "failoverd/packet.h"
+#include "failoverd/track.h"
 
 struct daemon;
 struct vrrp_channel;
+struct sync_group;
+struct notify_queue;
+
+/*
+ * Why an instance is in FAULT, as a bitmask (several causes can overlap;
+ * FAULT ends only when all have cleared).
+ */
+enum instance_fault {
+	INSTANCE_FAULT_LINK = 1u << 0,       /* the VRRP interface is down or missing */
+	INSTANCE_FAULT_TRACKER = 1u << 1,    /* a tracker without weight fails */
+	INSTANCE_FAULT_SYNC_GROUP = 1u << 2, /* another member of the group is in FAULT */
+};
+#define INSTANCE_FAULT_OWN (INSTANCE_FAULT_LINK | INSTANCE_FAULT_TRACKER)
 
 struct instance_counters {
 	uint64_t adverts_sent;
@@ -66,6 +80,14 @@ struct vrrp_instance {
 	uint64_t failed_sends; /* consecutive; reset by the next good send */
 	struct instance_peer peers[INSTANCE_PEER_MEMORY];
 	size_t peer_count;
+	unsigned int fault_mask;       /* enum instance_fault bits */
+	enum vrrp_reason fault_reason; /* of the last change to an own cause */
+	bool own_fault_at_entry;       /* FAULT was entered for an own cause */
+	bool started;                  /* between instance_start and instance_stop */
+	struct track_ref *track_refs;  /* this instance's trackers and weights */
+	size_t track_ref_count;
+	struct sync_group *group;      /* NULL: not in a sync group */
+	struct notify_queue *notify;   /* NULL: no notify scripts */
 };
 
 int instance_init(struct vrrp_instance *inst, struct daemon *d, const struct instance_config *cfg,
@@ -90,5 +112,29 @@ bool instance_accepts_source(const struct vrrp_instance *inst, const struct ip_a
 			     bool *check_ttl);
 
 void instance_build_expect(const struct vrrp_instance *inst, struct vrrp_rx_expect *expect);
+
+/* Recomputes effective priority and tracker FAULT from the trackers' current
+ * states; changed (may be NULL) names the tracker that moved, for the log.
+ * _recompute only updates (returns whether the priority changed); _settle
+ * then lets the state machine act; _changed does both. Several instances
+ * affected by one change are all recomputed before any is settled. */
+bool instance_trackers_recompute(struct vrrp_instance *inst, const struct tracker_state *changed);
+void instance_trackers_settle(struct vrrp_instance *inst, bool priority_changed);
+void instance_trackers_changed(struct vrrp_instance *inst, const struct tracker_state *changed);
+
+/* Sets or clears one fault cause; the state machine hears FAULT when the
+ * first cause appears and FAULT_CLEARED (with reason) when the last goes.
+ * _update changes only the mask; _settle tells the state machine. */
+void instance_update_fault(struct vrrp_instance *inst, unsigned int cause, bool on,
+			   enum vrrp_reason reason);
+void instance_settle_faults(struct vrrp_instance *inst);
+void instance_set_fault(struct vrrp_instance *inst, unsigned int cause, bool on,
+			enum vrrp_reason reason);
+
+/* FORCE_MASTER / FORCE_BACKUP with a reason (sync_group, admin). */
+void instance_force(struct vrrp_instance *inst, enum vrrp_event_type type, enum vrrp_reason reason);
+
+/* Whether this instance uses the tracker whose state is at st. */
+bool instance_uses_tracker(const struct vrrp_instance *inst, const struct tracker_state *st);
 
 #endif

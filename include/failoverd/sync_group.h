@@ -33,6 +33,10 @@ struct sync_group {
 int sync_group_init(struct sync_group *g, struct daemon *d, const struct sync_group_config *cfg);
 void sync_group_free(struct sync_group *g);
 
+/* Recomputes every member's sync-group fault cause from the members' own
+ * causes (mask only; the members settle afterwards). */
+void sync_group_update_faults(struct sync_group *g);
+
 /* Called by a member after each of its transitions. */
 void sync_group_member_changed(struct sync_group *g, struct vrrp_instance *member,
 			       const struct vrrp_fsm_result *r);

@@ -16,8 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "failoverd/check.h"
 #include "failoverd/instance.h"
+#include "failoverd/link_track.h"
 #include "failoverd/log.h"
+#include "failoverd/notify.h"
+#include "failoverd/sync_group.h"
 
 static struct vrrp_channel *daemon_channel_for(struct daemon *d, const char *ifname, int family)
 {
@@ -60,9 +64,34 @@ static int daemon_build_instances(struct daemon *d)
 	return 0;
 }
 
+/*
+ * After a netlink overrun (events lost), link_watch replays every link that
+ * exists, but a link deleted meanwhile is simply absent. Ask the kernel
+ * about every name we follow, and re-read the trackers from scratch.
+ */
+static void daemon_resync_links(struct daemon *d)
+{
+	log_warning("netlink events were lost (overrun %lu); re-reading link state",
+		    d->links.overruns);
+	d->seen_overruns = d->links.overruns;
+	for (size_t i = 0; i < d->instance_count; i++) {
+		struct vrrp_instance *inst = &d->instances[i];
+		struct link_info link;
+
+		if (netlink_link_get(&d->netlink, inst->cfg->interface, &link) == -ENODEV)
+			instance_link_changed(inst, 0, false, NULL);
+	}
+	if (d->link_trackers && link_trackers_sync(d->link_trackers) == 0)
+		for (size_t i = 0; i < d->instance_count; i++)
+			instance_trackers_changed(&d->instances[i], NULL);
+}
+
 static void daemon_link_changed(void *ctx, const struct link_info *link, bool deleted)
 {
 	struct daemon *d = ctx;
+
+	if (d->links.overruns != d->seen_overruns)
+		daemon_resync_links(d);
 
 	for (size_t i = 0; i < d->channel_count; i++) {
 		struct vrrp_channel *c = &d->channels[i];
@@ -81,6 +110,7 @@ static void daemon_link_changed(void *ctx, const struct link_info *link, bool de
 			instance_link_changed(inst, deleted ? 0 : link->ifindex,
 					      !deleted && link->up, link->mac);
 	}
+	trackers_on_link(d, link, deleted);
 }
 
 static void daemon_log_event(struct daemon *d, const char *event, const char *result)
@@ -132,6 +162,7 @@ static void on_reload_signal(struct ev_loop *loop, ev_signal *w, int revents)
 
 static void daemon_close_resources(struct daemon *d)
 {
+	trackers_free(d);
 	for (size_t i = 0; i < d->instance_count; i++)
 		instance_free(&d->instances[i]);
 	for (size_t i = 0; i < d->channel_count; i++) {
@@ -174,6 +205,10 @@ int daemon_start(struct daemon *d, struct failoverd_config *config)
 		log_error("cannot set up instances: %s", strerror(-err));
 		goto fail;
 	}
+	if ((err = trackers_build(d)) < 0) {
+		log_error("cannot set up trackers: %s", strerror(-err));
+		goto fail;
+	}
 	for (size_t i = 0; i < d->channel_count; i++) {
 		err = channel_open(&d->channels[i]);
 		if (err == -ENODEV)
@@ -195,6 +230,7 @@ int daemon_start(struct daemon *d, struct failoverd_config *config)
 		   FAILOVERD_VERSION, d->node_name, d->instance_count,
 		   d->instance_count == 1 ? "" : "s", config->path);
 	daemon_log_event(d, "start", "ok");
+	trackers_start(d);
 	for (size_t i = 0; i < d->instance_count; i++)
 		instance_start(&d->instances[i]);
 	return 0;
@@ -209,10 +245,57 @@ int daemon_run(struct daemon *d)
 	return d->exit_code;
 }
 
+static size_t daemon_notify_pending(const struct daemon *d)
+{
+	size_t pending = 0;
+
+	for (size_t i = 0; i < d->instance_count; i++)
+		if (d->instances[i].notify)
+			pending += notify_queue_pending(d->instances[i].notify);
+	for (size_t i = 0; i < d->group_count; i++)
+		if (d->groups[i].notify)
+			pending += notify_queue_pending(d->groups[i].notify);
+	return pending;
+}
+
+struct notify_drain {
+	ev_timer poll;
+	struct daemon *daemon;
+	int64_t polls_left;
+};
+
+static void on_notify_drain(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct notify_drain *drain = (struct notify_drain *)w;
+
+	if (daemon_notify_pending(drain->daemon) == 0 || --drain->polls_left <= 0)
+		ev_break(loop, EVBREAK_ONE);
+}
+
+/* STOP scripts (and any still queued) get to run before we exit, bounded by
+ * the notify timeout plus a margin; another SIGTERM cuts it short. */
+static void daemon_drain_notify(struct daemon *d)
+{
+	struct notify_drain drain = {.daemon = d};
+
+	if (daemon_notify_pending(d) == 0)
+		return;
+	log_info("waiting for %zu notify script(s) to finish", daemon_notify_pending(d));
+	drain.polls_left = (NOTIFY_DEFAULT_TIMEOUT_US + 2000000) / 20000;
+	ev_timer_init(&drain.poll, on_notify_drain, 0.02, 0.02);
+	ev_timer_start(d->loop, &drain.poll);
+	ev_run(d->loop, 0);
+	ev_timer_stop(d->loop, &drain.poll);
+}
+
 void daemon_stop(struct daemon *d, const char *why)
 {
+	/* No tracker may move an instance while it is being stopped. */
+	for (size_t i = 0; i < d->check_count; i++)
+		check_stop(d->checks[i].check);
 	for (size_t i = 0; i < d->instance_count; i++)
 		instance_stop(&d->instances[i]);
+	daemon_drain_notify(d);
 	log_notice("failoverd stopped (%s)", why);
 	daemon_log_event(d, "stop", why);
 	ev_signal_stop(d->loop, &d->sigterm);

@@ -21,6 +21,8 @@
 #include "failoverd/eventlog.h"
 #include "failoverd/log.h"
 #include "failoverd/netlink.h"
+#include "failoverd/notify.h"
+#include "failoverd/sync_group.h"
 #include "failoverd/timefmt.h"
 #include "failoverd/vrrp_socket.h"
 
@@ -356,6 +358,24 @@ static void instance_log_transition(struct vrrp_instance *inst, const struct vrr
 	inst->counters.transitions++;
 }
 
+/* keepalived's notify convention: SCRIPT INSTANCE NAME STATE PRIORITY. */
+static void instance_notify(struct vrrp_instance *inst, enum vrrp_state to)
+{
+	const struct notify_config *n = &inst->cfg->notify;
+	const char *script, *state;
+
+	if (!inst->notify)
+		return;
+	switch (to) {
+	case VRRP_STATE_MASTER: script = n->master; state = "MASTER"; break;
+	case VRRP_STATE_BACKUP: script = n->backup; state = "BACKUP"; break;
+	case VRRP_STATE_FAULT: script = n->fault; state = "FAULT"; break;
+	default: script = n->stop; state = "STOP"; break;
+	}
+	notify_queue_push(inst->notify, script, state, inst->fsm.cfg.priority);
+	notify_queue_push(inst->notify, n->any, state, inst->fsm.cfg.priority);
+}
+
 static void instance_apply(struct vrrp_instance *inst, const struct vrrp_fsm_result *r)
 {
 	struct ev_loop *loop = inst->daemon->loop;
@@ -396,6 +416,11 @@ static void instance_apply(struct vrrp_instance *inst, const struct vrrp_fsm_res
 			break;
 		}
 	}
+	if (!r->changed)
+		return;
+	instance_notify(inst, r->to);
+	if (inst->group)
+		sync_group_member_changed(inst->group, inst, r);
 }
 
 static void instance_handle(struct vrrp_instance *inst, const struct vrrp_event *event)
@@ -490,6 +515,13 @@ int instance_init(struct vrrp_instance *inst, struct daemon *d, const struct ins
 	inst->advert_timer.data = inst->master_down_timer.data = inst;
 	inst->garp_timer.data = inst->garp_delay_timer.data = inst->garp_refresh_timer.data = inst;
 	inst->state_since_us = clock_monotonic_us();
+	const struct notify_config *n = &cfg->notify;
+	if (n->master[0] || n->backup[0] || n->fault[0] || n->stop[0] || n->any[0]) {
+		inst->notify = notify_queue_create(d->loop, "INSTANCE", cfg->name,
+						   NOTIFY_DEFAULT_TIMEOUT_US);
+		if (!inst->notify)
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -504,8 +536,13 @@ void instance_free(struct vrrp_instance *inst)
 	}
 	free(inst->advertised);
 	free(inst->peer_on_link);
+	free(inst->track_refs);
+	if (inst->notify)
+		notify_queue_free(inst->notify);
 	inst->advertised = NULL;
 	inst->peer_on_link = NULL;
+	inst->track_refs = NULL;
+	inst->notify = NULL;
 }
 
 /* VIPs this config owns that are already there were left by a crash or a
@@ -552,15 +589,135 @@ void instance_start(struct vrrp_instance *inst)
 	instance_refresh_primary(inst);
 	if (!inst->link_up) {
 		log_warning("Kernel is reporting: interface %s DOWN", cfg->interface);
-		instance_handle_type(inst, VRRP_EVENT_FAULT, VRRP_REASON_LINK_DOWN);
-		return;
+		instance_update_fault(inst, INSTANCE_FAULT_LINK, true, VRRP_REASON_LINK_DOWN);
 	}
-	instance_handle_type(inst, VRRP_EVENT_STARTUP, VRRP_REASON_STARTUP);
+	instance_trackers_recompute(inst, NULL);
+	inst->started = true;
+	/* With a fault already known, the instance waits in FAULT and starts
+	 * through FAULT_CLEARED (a full Master_Down_Interval) when it clears. */
+	if (inst->fault_mask)
+		instance_settle_faults(inst);
+	else
+		instance_handle_type(inst, VRRP_EVENT_STARTUP, VRRP_REASON_STARTUP);
+}
+
+/*
+ * Fault causes are changed in two steps so that several instances (a sync
+ * group, or all users of one tracker) can all be updated before any state
+ * machine moves: otherwise the first to recover would see the others still
+ * failing and bounce through FAULT again.
+ */
+void instance_update_fault(struct vrrp_instance *inst, unsigned int cause, bool on,
+			   enum vrrp_reason reason)
+{
+	unsigned int mask = on ? inst->fault_mask | cause : inst->fault_mask & ~cause;
+
+	/* The reason logged is the instance's own (link, tracker) whenever it
+	 * has one; "sync_group" only when another member is the cause. */
+	if (mask != inst->fault_mask && (cause & INSTANCE_FAULT_OWN))
+		inst->fault_reason = reason;
+	inst->fault_mask = mask;
+}
+
+/* Tells the state machine what the fault mask now says, if it differs. */
+void instance_settle_faults(struct vrrp_instance *inst)
+{
+	bool in_fault = inst->fsm.state == VRRP_STATE_FAULT;
+
+	if (!inst->started)
+		return;
+	/* A member's own cause may have changed without any transition yet:
+	 * the group's "another member is failing" causes follow first. */
+	if (inst->group)
+		sync_group_update_faults(inst->group);
+	if (inst->fault_mask && !in_fault) {
+		inst->own_fault_at_entry = inst->fault_mask & INSTANCE_FAULT_OWN;
+		instance_handle_type(inst, VRRP_EVENT_FAULT,
+				     inst->own_fault_at_entry ? inst->fault_reason
+							      : VRRP_REASON_SYNC_GROUP);
+	} else if (!inst->fault_mask && in_fault) {
+		instance_handle_type(inst, VRRP_EVENT_FAULT_CLEARED,
+				     inst->own_fault_at_entry ? inst->fault_reason
+							      : VRRP_REASON_SYNC_GROUP);
+	}
+}
+
+void instance_set_fault(struct vrrp_instance *inst, unsigned int cause, bool on,
+			enum vrrp_reason reason)
+{
+	instance_update_fault(inst, cause, on, reason);
+	instance_settle_faults(inst);
+}
+
+void instance_force(struct vrrp_instance *inst, enum vrrp_event_type type, enum vrrp_reason reason)
+{
+	instance_handle_type(inst, type, reason);
+}
+
+bool instance_uses_tracker(const struct vrrp_instance *inst, const struct tracker_state *st)
+{
+	for (size_t i = 0; i < inst->track_ref_count; i++)
+		if (inst->track_refs[i].state == st)
+			return true;
+	return false;
+}
+
+/*
+ * Effective priority is recomputed from every tracker's state now (never
+ * adjusted by deltas), and the tracker fault cause updated. Returns true
+ * when the priority changed. The state machine hears nothing yet: see
+ * instance_trackers_settle.
+ */
+bool instance_trackers_recompute(struct vrrp_instance *inst, const struct tracker_state *changed)
+{
+	const struct instance_config *cfg = inst->cfg;
+	struct track_verdict v;
+	int before = inst->fsm.cfg.priority;
+
+	track_compute(cfg->priority, inst->track_refs, inst->track_ref_count, &v);
+	if (v.priority != before) {
+		const struct tracker_state *why = changed ? changed
+					       : v.lowest_ref ? v.lowest_ref->state : NULL;
+
+		if (why)
+			log_notice("(%s) Changing effective priority from %d to %d (%s %s %s: %s)",
+				   cfg->name, before, v.priority, tracker_kind_name(why->kind),
+				   why->name, tracker_status_name(why->status), why->detail);
+		else
+			log_notice("(%s) Changing effective priority from %d to %d", cfg->name,
+				   before, v.priority);
+		eventlog_priority(&inst->daemon->events, cfg->name, before, v.priority,
+				  why ? why->name : "");
+		inst->fsm.cfg.priority = (uint8_t)v.priority;
+	}
+	bool was_fault = inst->fault_mask & INSTANCE_FAULT_TRACKER;
+	if (v.fault && !was_fault)
+		log_warning("(%s) tracker %s failed without a weight: entering FAULT (%s)", cfg->name,
+			    v.fault_ref->state->name, v.fault_ref->state->detail);
+	instance_update_fault(inst, INSTANCE_FAULT_TRACKER, v.fault,
+			      v.fault ? VRRP_REASON_TRACKER_FAULT : VRRP_REASON_TRACKER_RECOVERED);
+	return v.priority != before;
+}
+
+void instance_trackers_settle(struct vrrp_instance *inst, bool priority_changed)
+{
+	enum vrrp_state before = inst->fsm.state;
+
+	instance_settle_faults(inst);
+	/* A peer learns a new priority at once rather than at the next advert. */
+	if (priority_changed && inst->fsm.state == before && before != VRRP_STATE_INIT)
+		instance_handle_type(inst, VRRP_EVENT_PRIORITY_CHANGED, VRRP_REASON_NONE);
+}
+
+void instance_trackers_changed(struct vrrp_instance *inst, const struct tracker_state *changed)
+{
+	instance_trackers_settle(inst, instance_trackers_recompute(inst, changed));
 }
 
 void instance_stop(struct vrrp_instance *inst)
 {
 	instance_handle_type(inst, VRRP_EVENT_SHUTDOWN, VRRP_REASON_SHUTDOWN);
+	inst->started = false;
 	/* Whatever the state machine thought, nothing this instance owns stays. */
 	if (inst->vips_installed)
 		instance_vips_apply(inst, false);
@@ -658,10 +815,8 @@ void instance_link_changed(struct vrrp_instance *inst, int ifindex, bool up, con
 	if (was_up == up)
 		return;
 	log_warning("Kernel is reporting: interface %s %s", cfg->interface, up ? "UP" : "DOWN");
-	if (up) {
+	if (up)
 		instance_refresh_primary(inst);
-		instance_handle_type(inst, VRRP_EVENT_FAULT_CLEARED, VRRP_REASON_LINK_UP);
-	} else {
-		instance_handle_type(inst, VRRP_EVENT_FAULT, VRRP_REASON_LINK_DOWN);
-	}
+	instance_set_fault(inst, INSTANCE_FAULT_LINK, !up,
+			   up ? VRRP_REASON_LINK_UP : VRRP_REASON_LINK_DOWN);
 }
