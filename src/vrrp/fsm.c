@@ -267,9 +267,16 @@ static void fsm_backup_advert(struct vrrp_fsm *fsm, const struct vrrp_event *eve
 	 * keepalived MASTER that hears it steps down as RFC 5798 6.4.3 says.
 	 * Later lower-priority adverts do not re-arm, so the timer runs out.
 	 */
-	if (!fsm->preempting) {
+	/* Only the master we follow can trigger the fast path: a lower advert
+	 * from anyone else (a forged one, a misconfigured box) is discarded as
+	 * RFC 5798 6.4.2 says, and our followed master keeps resetting the timer. */
+	bool from_master = fsm->master.family && ip_address_equal(&fsm->master, &event->source);
+
+	if (!fsm->preempting && from_master) {
 		fsm->preempting = true;
 		fsm_push_arm_master_down(out, vrrp_fsm_skew_time_us(fsm));
+	} else if (!from_master && fsm->master.family == 0) {
+		fsm->preempting = true;
 	}
 }
 
@@ -376,12 +383,22 @@ static bool fsm_reply_allowed(struct vrrp_fsm *fsm, const struct ip_address *pee
 	return true;
 }
 
+/*
+ * RFC 5798 6.4.3: a better master exists; become BACKUP. Before going quiet
+ * we send one last advert at our own priority. After a split brain the
+ * winner may have heard nothing from us since the partition healed (its
+ * advert reached us first), and clients still hold our MAC for the VIPs;
+ * this advert is lower than the winner's, so the winner answers it with an
+ * advert and a GARP (as failoverd and keepalived both do), which repairs
+ * those ARP caches at once.
+ */
 static void fsm_master_yield(struct vrrp_fsm *fsm, const struct vrrp_event *event,
 			     struct vrrp_fsm_result *out)
 {
 	fsm_follow_master(fsm, event);
 	fsm_set_state(fsm, out, VRRP_STATE_BACKUP, VRRP_REASON_HIGHER_PRIORITY_ADVERT);
 	fsm_push_simple(out, VRRP_ACTION_STOP_ADVERT_TIMER);
+	fsm_push_send_advert(out, fsm->cfg.priority);
 	fsm_push_simple(out, VRRP_ACTION_REMOVE_VIPS);
 	fsm_push_arm_master_down(out, vrrp_fsm_master_down_interval_us(fsm));
 }

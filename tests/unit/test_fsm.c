@@ -144,6 +144,7 @@ enum table_event {
 	EV_ADVERT_EQUAL_HIGHER_ADDR, /* 100 from HIGHER_ADDRESS */
 	EV_ADVERT_EQUAL_LOWER_ADDR,  /* 100 from LOWER_ADDRESS */
 	EV_ADVERT_LOWER,	     /* 50 from WEAK_PEER_ADDRESS */
+	EV_ADVERT_LOWER_MASTER,      /* 50 from MASTER_ADDRESS (it degraded) */
 	EV_ADVERT_ZERO_MASTER,	     /* 0 from MASTER_ADDRESS */
 	EV_ADVERT_ZERO_STRANGER,     /* 0 from STRANGER_ADDRESS */
 	EV_MASTER_DOWN_TIMER,
@@ -185,6 +186,7 @@ static const struct table_row fsm_table[] = {
 	{S_INIT, EV_ADVERT_EQUAL_HIGHER_ADDR, S_INIT, R_NONE, NO_ACTIONS},
 	{S_INIT, EV_ADVERT_EQUAL_LOWER_ADDR, S_INIT, R_NONE, NO_ACTIONS},
 	{S_INIT, EV_ADVERT_LOWER, S_INIT, R_NONE, NO_ACTIONS},
+	{S_INIT, EV_ADVERT_LOWER_MASTER, S_INIT, R_NONE, NO_ACTIONS},
 	{S_INIT, EV_ADVERT_ZERO_MASTER, S_INIT, R_NONE, NO_ACTIONS},
 	{S_INIT, EV_ADVERT_ZERO_STRANGER, S_INIT, R_NONE, NO_ACTIONS},
 	{S_INIT, EV_MASTER_DOWN_TIMER, S_INIT, R_NONE, NO_ACTIONS},
@@ -202,9 +204,10 @@ static const struct table_row fsm_table[] = {
 	{S_BACKUP, EV_ADVERT_EQUAL_HIGHER_ADDR, S_BACKUP, R_NONE, ACTIONS(ARM_DOWN(MDI_US))},
 	/* ">= ours" resets the timer whatever the address. */
 	{S_BACKUP, EV_ADVERT_EQUAL_LOWER_ADDR, S_BACKUP, R_NONE, ACTIONS(ARM_DOWN(MDI_US))},
-	/* preempt: discarded, the timer runs on. */
-	/* Fast hand-over: a preempting BACKUP arms its timer to Skew_Time. */
-	{S_BACKUP, EV_ADVERT_LOWER, S_BACKUP, R_NONE, ACTIONS(ARM_DOWN(SKEW_US))},
+	/* A lower advert from anyone but our master: discarded (RFC 5798 6.4.2). */
+	{S_BACKUP, EV_ADVERT_LOWER, S_BACKUP, R_NONE, NO_ACTIONS},
+	/* Fast hand-over: our master degraded below us; take over after Skew_Time. */
+	{S_BACKUP, EV_ADVERT_LOWER_MASTER, S_BACKUP, R_NONE, ACTIONS(ARM_DOWN(SKEW_US))},
 	{S_BACKUP, EV_ADVERT_ZERO_MASTER, S_BACKUP, R_NONE, ACTIONS(ARM_DOWN(SKEW_US))},
 	{S_BACKUP, EV_ADVERT_ZERO_STRANGER, S_BACKUP, R_NONE, NO_ACTIONS},
 	{S_BACKUP, EV_MASTER_DOWN_TIMER, S_MASTER, VRRP_REASON_MASTER_DOWN_TIMER, BECOME_MASTER},
@@ -221,14 +224,18 @@ static const struct table_row fsm_table[] = {
 	{S_MASTER, EV_STARTUP, S_MASTER, R_NONE, NO_ACTIONS},
 	{S_MASTER, EV_SHUTDOWN, S_INIT, VRRP_REASON_SHUTDOWN,
 	 ACTIONS(STOP_ADVERT, SEND_ADVERT(0), REMOVE_VIPS)},
+	/* Yielding: one farewell advert at our priority, so the winner answers
+	 * with a GARP that heals ARP caches after a split brain. */
 	{S_MASTER, EV_ADVERT_HIGHER, S_BACKUP, VRRP_REASON_HIGHER_PRIORITY_ADVERT,
-	 ACTIONS(STOP_ADVERT, REMOVE_VIPS, ARM_DOWN(MDI_US))},
+	 ACTIONS(STOP_ADVERT, SEND_ADVERT(OUR_PRIORITY), REMOVE_VIPS, ARM_DOWN(MDI_US))},
 	{S_MASTER, EV_ADVERT_EQUAL_HIGHER_ADDR, S_BACKUP, VRRP_REASON_HIGHER_PRIORITY_ADVERT,
-	 ACTIONS(STOP_ADVERT, REMOVE_VIPS, ARM_DOWN(MDI_US))},
+	 ACTIONS(STOP_ADVERT, SEND_ADVERT(OUR_PRIORITY), REMOVE_VIPS, ARM_DOWN(MDI_US))},
 	/* DESIGN: answer a weaker advert at once, without touching the timer. */
 	{S_MASTER, EV_ADVERT_EQUAL_LOWER_ADDR, S_MASTER, R_NONE,
 	 ACTIONS(SEND_ADVERT(OUR_PRIORITY), SEND_GARP)},
 	{S_MASTER, EV_ADVERT_LOWER, S_MASTER, R_NONE, ACTIONS(SEND_ADVERT(OUR_PRIORITY), SEND_GARP)},
+	{S_MASTER, EV_ADVERT_LOWER_MASTER, S_MASTER, R_NONE,
+	 ACTIONS(SEND_ADVERT(OUR_PRIORITY), SEND_GARP)},
 	{S_MASTER, EV_ADVERT_ZERO_MASTER, S_MASTER, R_NONE,
 	 ACTIONS(SEND_ADVERT(OUR_PRIORITY), ARM_ADVERT(ADVERT_US))},
 	{S_MASTER, EV_ADVERT_ZERO_STRANGER, S_MASTER, R_NONE,
@@ -252,6 +259,7 @@ static const struct table_row fsm_table[] = {
 	{S_FAULT, EV_ADVERT_EQUAL_HIGHER_ADDR, S_FAULT, R_NONE, NO_ACTIONS},
 	{S_FAULT, EV_ADVERT_EQUAL_LOWER_ADDR, S_FAULT, R_NONE, NO_ACTIONS},
 	{S_FAULT, EV_ADVERT_LOWER, S_FAULT, R_NONE, NO_ACTIONS},
+	{S_FAULT, EV_ADVERT_LOWER_MASTER, S_FAULT, R_NONE, NO_ACTIONS},
 	{S_FAULT, EV_ADVERT_ZERO_MASTER, S_FAULT, R_NONE, NO_ACTIONS},
 	{S_FAULT, EV_ADVERT_ZERO_STRANGER, S_FAULT, R_NONE, NO_ACTIONS},
 	{S_FAULT, EV_MASTER_DOWN_TIMER, S_FAULT, R_NONE, NO_ACTIONS},
@@ -279,6 +287,8 @@ static struct vrrp_event table_event_make(enum table_event event)
 		return advert(LOWER_ADDRESS, OUR_PRIORITY, 100);
 	case EV_ADVERT_LOWER:
 		return advert(WEAK_PEER_ADDRESS, 50, 100);
+	case EV_ADVERT_LOWER_MASTER:
+		return advert(MASTER_ADDRESS, 50, 100);
 	case EV_ADVERT_ZERO_MASTER:
 		return advert(MASTER_ADDRESS, 0, 100);
 	case EV_ADVERT_ZERO_STRANGER:
@@ -474,7 +484,7 @@ static void test_learnt_master_adver_interval(void **state)
 	 * skew = 156 * 500,000 / 256 = 304,687; MDI = 1.5 s + skew. */
 	out = step(&fsm, advert(MASTER_ADDRESS, 150, 50), 40);
 	assert_int_equal(out.to, VRRP_STATE_BACKUP);
-	assert_int_equal(out.actions[2].delay_us, 1804687);
+	assert_int_equal(out.actions[3].delay_us, 1804687);
 
 	/* Back from FAULT, we start over from our own interval (RFC 5798 6.4.1). */
 	step(&fsm, fault(VRRP_EVENT_FAULT, VRRP_REASON_LINK_DOWN), 50);
@@ -518,15 +528,16 @@ static void test_preempt_takes_over_lower_master(void **state)
 	struct vrrp_fsm_config cfg = config_default();
 	struct vrrp_fsm fsm;
 
-	/* The first lower-priority advert arms the timer to Skew_Time (fast
-	 * hand-over) instead of leaving the startup Master_Down_Interval. */
+	/* We follow a master at 150; a tracker drops it to 50, below our 100:
+	 * the fast hand-over arms the timer to Skew_Time. */
 	fsm_start(&fsm, &cfg, 0);
-	struct vrrp_fsm_result out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), 10);
+	step(&fsm, advert(MASTER_ADDRESS, 150, 100), 5);
+	struct vrrp_fsm_result out = step(&fsm, advert(MASTER_ADDRESS, 50, 100), 10);
 	assert_single_arm_down(&out, SKEW_US);
 	assert_true(fsm.preempting);
 
 	/* Later lower-priority adverts do not push the takeover back. */
-	out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), 10 + ADVERT_US / 2);
+	out = step(&fsm, advert(MASTER_ADDRESS, 50, 100), 10 + ADVERT_US / 2);
 	assert_no_action(&out);
 
 	/* The timer fires: a preemption, not a master failure. */
@@ -535,14 +546,34 @@ static void test_preempt_takes_over_lower_master(void **state)
 	assert_int_equal(out.reason, VRRP_REASON_PREEMPT);
 	assert_false(fsm.preempting);
 
-	/* A better peer heard before the skew runs out cancels the fast
-	 * takeover: we follow it with a full Master_Down_Interval. */
+	/* The master recovering before the skew runs out cancels it. */
 	fsm_start(&fsm, &cfg, 0);
-	out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), 10);
+	step(&fsm, advert(MASTER_ADDRESS, 150, 100), 5);
+	out = step(&fsm, advert(MASTER_ADDRESS, 50, 100), 10);
 	assert_single_arm_down(&out, SKEW_US);
 	out = step(&fsm, advert(MASTER_ADDRESS, 150, 100), 20);
 	assert_single_arm_down(&out, MDI_US);
 	assert_false(fsm.preempting);
+
+	/* Lower adverts from a stranger (forged, misconfigured) never trigger
+	 * the fast path while we follow a healthy master. */
+	fsm_start(&fsm, &cfg, 0);
+	step(&fsm, advert(MASTER_ADDRESS, 150, 100), 5);
+	for (int i = 0; i < 50; i++) {
+		out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), 10 + i);
+		assert_no_action(&out);
+	}
+	assert_false(fsm.preempting);
+
+	/* With no master known yet (just started), a lower-priority master is
+	 * discarded as RFC 5798 6.4.2 says and the startup timer runs out
+	 * into a preemption. */
+	fsm_start(&fsm, &cfg, 0);
+	out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), 10);
+	assert_no_action(&out);
+	assert_true(fsm.preempting);
+	out = step(&fsm, event_of(VRRP_EVENT_MASTER_DOWN_TIMER), MDI_US);
+	assert_int_equal(out.reason, VRRP_REASON_PREEMPT);
 
 	/* Without preempt, a lower-priority master is followed as usual. */
 	cfg.preempt = false;
