@@ -89,6 +89,7 @@ struct vrrp_action {
 
 #define VRRP_FSM_MAX_ACTIONS 8
 #define VRRP_FSM_PEER_MEMORY 8 /* peers remembered for the reply rate limit */
+#define VRRP_FSM_FAREWELLS 3    /* new master's adverts answered after yielding */
 
 struct vrrp_fsm_result {
 	enum vrrp_state from, to;
@@ -121,6 +122,7 @@ struct vrrp_fsm {
 	bool preempting;                   /* a lower-priority master is being ignored */
 	bool priority_zero_seen;           /* master-down armed to skew by priority 0 */
 	int64_t backup_since_us;           /* entered BACKUP from INIT/FAULT */
+	uint8_t farewells_left;            /* after yielding: adverts still to answer */
 	struct vrrp_peer_reply replies[VRRP_FSM_PEER_MEMORY];
 };
 

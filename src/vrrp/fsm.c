@@ -147,6 +147,7 @@ static void fsm_enter_master(struct vrrp_fsm *fsm, struct vrrp_fsm_result *out,
 {
 	fsm_forget_master(fsm);
 	memset(fsm->replies, 0, sizeof(fsm->replies));
+	fsm->farewells_left = 0;
 	fsm_set_state(fsm, out, VRRP_STATE_MASTER, reason);
 	fsm_push_simple(out, VRRP_ACTION_ADD_VIPS);
 	fsm_push_send_advert(out, fsm->cfg.priority);
@@ -167,6 +168,7 @@ static void fsm_enter_backup_fresh(struct vrrp_fsm *fsm, struct vrrp_fsm_result 
 	fsm_forget_master(fsm);
 	fsm->master_adver_interval_cs = fsm->cfg.advert_interval_cs;
 	fsm->backup_since_us = now_us;
+	fsm->farewells_left = 0;
 	/*
 	 * initial_state = "MASTER" is only a hint: wait one advert interval
 	 * plus Skew_Time instead of the full Master_Down_Interval. That is long
@@ -254,6 +256,11 @@ static void fsm_backup_advert(struct vrrp_fsm *fsm, const struct vrrp_event *eve
 	    fsm_preempt_delay_running(fsm, now_us)) {
 		fsm_follow_master(fsm, event);
 		fsm_push_arm_master_down(out, vrrp_fsm_master_down_interval_us(fsm));
+		/* Just yielded: one more farewell (see fsm_master_yield). */
+		if (fsm->farewells_left > 0 && event->priority > fsm->cfg.priority) {
+			fsm->farewells_left--;
+			fsm_push_send_advert(out, fsm->cfg.priority);
+		}
 		return;
 	}
 	/*
@@ -390,7 +397,9 @@ static bool fsm_reply_allowed(struct vrrp_fsm *fsm, const struct ip_address *pee
  * advert reached us first), and clients still hold our MAC for the VIPs;
  * this advert is lower than the winner's, so the winner answers it with an
  * advert and a GARP (as failoverd and keepalived both do), which repairs
- * those ARP caches at once.
+ * those ARP caches at once. A partition may heal one direction at a time,
+ * so the next VRRP_FSM_FAREWELLS adverts of the new master are answered the
+ * same way (see fsm_backup_advert); the winner rate-limits its replies.
  */
 static void fsm_master_yield(struct vrrp_fsm *fsm, const struct vrrp_event *event,
 			     struct vrrp_fsm_result *out)
@@ -399,6 +408,7 @@ static void fsm_master_yield(struct vrrp_fsm *fsm, const struct vrrp_event *even
 	fsm_set_state(fsm, out, VRRP_STATE_BACKUP, VRRP_REASON_HIGHER_PRIORITY_ADVERT);
 	fsm_push_simple(out, VRRP_ACTION_STOP_ADVERT_TIMER);
 	fsm_push_send_advert(out, fsm->cfg.priority);
+	fsm->farewells_left = VRRP_FSM_FAREWELLS;
 	fsm_push_simple(out, VRRP_ACTION_REMOVE_VIPS);
 	fsm_push_arm_master_down(out, vrrp_fsm_master_down_interval_us(fsm));
 }

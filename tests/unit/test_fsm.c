@@ -583,6 +583,31 @@ static void test_preempt_takes_over_lower_master(void **state)
 	assert_false(fsm.preempting);
 }
 
+/* After yielding, the former master answers the new master's next three
+ * adverts with a farewell at its own priority (a split brain may heal one
+ * direction at a time), then falls silent as a BACKUP should. */
+static void test_farewell_after_yielding(void **state)
+{
+	struct vrrp_fsm fsm;
+	int64_t now;
+
+	fsm_bring_to(&fsm, VRRP_STATE_MASTER, &now);
+	struct vrrp_fsm_result out = step(&fsm, advert(MASTER_ADDRESS, 150, 100), now);
+	assert_int_equal(out.to, VRRP_STATE_BACKUP);
+	const struct vrrp_action farewell[] = {ARM_DOWN(MDI_US), SEND_ADVERT(OUR_PRIORITY)};
+	for (int i = 1; i <= VRRP_FSM_FAREWELLS; i++) {
+		out = step(&fsm, advert(MASTER_ADDRESS, 150, 100), now + i * ADVERT_US);
+		assert_actions(&out, farewell, 2);
+	}
+	out = step(&fsm, advert(MASTER_ADDRESS, 150, 100), now + 10 * ADVERT_US);
+	assert_single_arm_down(&out, MDI_US);
+
+	/* A BACKUP that never was master sends nothing. */
+	fsm_bring_to(&fsm, VRRP_STATE_BACKUP, &now);
+	out = step(&fsm, advert(MASTER_ADDRESS, 150, 100), now);
+	assert_single_arm_down(&out, MDI_US);
+}
+
 static void test_preempt_delay(void **state)
 {
 	const int64_t delay = 5 * 1000000;
@@ -880,6 +905,7 @@ int main(void)
 	    cmocka_unit_test(test_v2_does_not_learn_interval),
 	    cmocka_unit_test(test_no_preempt_stays_backup),
 	    cmocka_unit_test(test_preempt_takes_over_lower_master),
+	    cmocka_unit_test(test_farewell_after_yielding),
 	    cmocka_unit_test(test_preempt_delay),
 	    cmocka_unit_test(test_owner_master_at_startup_and_after_fault),
 	    cmocka_unit_test(test_reply_rate_limit),
