@@ -152,6 +152,7 @@ struct global_config {
 	char control_socket[CONFIG_PATH_MAX];
 	char syslog_facility[32];
 	int syslog_facility_value; /* LOG_DAEMON, ... */
+	char control_group[CONFIG_NAME_MAX]; /* "" = root only; else read-only for this group */
 };
 
 struct failoverd_config {
