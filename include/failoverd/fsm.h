@@ -107,6 +107,7 @@ struct vrrp_fsm_config {
 	int64_t preempt_delay_us;   /* after leaving INIT/FAULT, before preempting */
 	bool initial_master;        /* initial_state = "MASTER" hint */
 	struct ip_address primary;  /* our primary address, for the tie-break */
+	bool maintenance;           /* operator hand-over: never become MASTER */
 };
 
 struct vrrp_peer_reply {

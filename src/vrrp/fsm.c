@@ -41,9 +41,11 @@ static int64_t fsm_advert_interval_us(const struct vrrp_fsm *fsm)
 	return fsm_centiseconds_to_us(fsm->cfg.advert_interval_cs);
 }
 
+/* An address owner becomes MASTER at once, unless an operator put it in
+ * maintenance. */
 static bool fsm_is_owner(const struct vrrp_fsm *fsm)
 {
-	return fsm->cfg.priority == VRRP_PRIORITY_OWNER;
+	return fsm->cfg.priority == VRRP_PRIORITY_OWNER && !fsm->cfg.maintenance;
 }
 
 /*
@@ -252,7 +254,7 @@ static void fsm_backup_advert(struct vrrp_fsm *fsm, const struct vrrp_event *eve
 	 * the advert's priority is greater than OR EQUAL to ours; a running
 	 * preempt_delay also still defers to the current master.
 	 */
-	if (!fsm->cfg.preempt || event->priority >= fsm->cfg.priority ||
+	if (!fsm->cfg.preempt || fsm->cfg.maintenance || event->priority >= fsm->cfg.priority ||
 	    fsm_preempt_delay_running(fsm, now_us)) {
 		fsm_follow_master(fsm, event);
 		fsm_push_arm_master_down(out, vrrp_fsm_master_down_interval_us(fsm));
@@ -304,11 +306,22 @@ static void fsm_handle_backup(struct vrrp_fsm *fsm, const struct vrrp_event *eve
 		fsm_backup_advert(fsm, event, now_us, out);
 		break;
 	case VRRP_EVENT_MASTER_DOWN_TIMER:
+		/*
+		 * In maintenance the operator has taken this router out of
+		 * service: it stays BACKUP and keeps watching, so that when
+		 * maintenance ends the timer is already running.
+		 */
+		if (fsm->cfg.maintenance) {
+			fsm_push_arm_master_down(out, vrrp_fsm_master_down_interval_us(fsm));
+			break;
+		}
 		/* RFC 5798 6.4.2: Master_Down_Timer fired -> transition to Master. */
 		fsm_enter_master(fsm, out, fsm_backup_takeover_reason(fsm));
 		break;
 	case VRRP_EVENT_FORCE_MASTER:
 		/* A sync group member became MASTER: the group moves together. */
+		if (fsm->cfg.maintenance)
+			break;
 		fsm_push_simple(out, VRRP_ACTION_STOP_MASTER_DOWN_TIMER);
 		fsm_enter_master(fsm, out, event->reason);
 		break;

@@ -608,6 +608,49 @@ static void test_farewell_after_yielding(void **state)
 	assert_single_arm_down(&out, MDI_US);
 }
 
+/* Maintenance: hand over (FORCE_BACKUP, priority 0) and never become
+ * MASTER until it ends, whatever the timers, adverts or sync group say. */
+static void test_maintenance(void **state)
+{
+	struct vrrp_fsm fsm;
+	int64_t now;
+
+	fsm_bring_to(&fsm, VRRP_STATE_MASTER, &now);
+	fsm.cfg.maintenance = true;
+	struct vrrp_fsm_result out =
+	    step(&fsm, fault(VRRP_EVENT_FORCE_BACKUP, VRRP_REASON_ADMIN), now);
+	assert_int_equal(out.to, VRRP_STATE_BACKUP);
+	assert_int_equal(out.reason, VRRP_REASON_ADMIN);
+	const struct vrrp_action handover[] = {STOP_ADVERT, SEND_ADVERT(0), REMOVE_VIPS,
+					       ARM_DOWN(MDI_US)};
+	assert_actions(&out, handover, 4);
+
+	/* Nobody else is master: the timer fires, we stay and keep watching. */
+	out = step(&fsm, event_of(VRRP_EVENT_MASTER_DOWN_TIMER), now + MDI_US);
+	assert_single_arm_down(&out, MDI_US);
+	assert_int_equal(fsm.state, VRRP_STATE_BACKUP);
+	/* A lower-priority master is followed, not preempted. */
+	out = step(&fsm, advert(WEAK_PEER_ADDRESS, 50, 100), now + MDI_US + 1);
+	assert_single_arm_down(&out, MDI_US);
+	assert_false(fsm.preempting);
+	/* The sync group cannot pull it to MASTER either. */
+	out = step(&fsm, fault(VRRP_EVENT_FORCE_MASTER, VRRP_REASON_SYNC_GROUP), now + MDI_US + 2);
+	assert_no_action(&out);
+
+	/* Maintenance over: the running timer decides as usual. */
+	fsm.cfg.maintenance = false;
+	out = step(&fsm, event_of(VRRP_EVENT_MASTER_DOWN_TIMER), now + 2 * MDI_US);
+	assert_int_equal(out.to, VRRP_STATE_MASTER);
+
+	/* An owner in maintenance starts as a BACKUP. */
+	struct vrrp_fsm_config cfg = config_default();
+	cfg.priority = 255;
+	cfg.maintenance = true;
+	vrrp_fsm_init(&fsm, &cfg);
+	out = step(&fsm, event_of(VRRP_EVENT_STARTUP), 0);
+	assert_int_equal(out.to, VRRP_STATE_BACKUP);
+}
+
 static void test_preempt_delay(void **state)
 {
 	const int64_t delay = 5 * 1000000;
@@ -906,6 +949,7 @@ int main(void)
 	    cmocka_unit_test(test_no_preempt_stays_backup),
 	    cmocka_unit_test(test_preempt_takes_over_lower_master),
 	    cmocka_unit_test(test_farewell_after_yielding),
+	    cmocka_unit_test(test_maintenance),
 	    cmocka_unit_test(test_preempt_delay),
 	    cmocka_unit_test(test_owner_master_at_startup_and_after_fault),
 	    cmocka_unit_test(test_reply_rate_limit),
