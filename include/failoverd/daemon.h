@@ -69,9 +69,11 @@ struct daemon {
 	struct link_watch links;
 	struct garp_sender garp;
 	struct eventlog events;
-	struct vrrp_channel *channels;
+	/* Each allocated on its own: libev watchers inside must not move when
+	 * a reload adds or removes instances. */
+	struct vrrp_channel **channels;
 	size_t channel_count;
-	struct vrrp_instance *instances;
+	struct vrrp_instance **instances;
 	size_t instance_count;
 	struct link_trackers *link_trackers; /* NULL: nothing tracks links */
 	unsigned long seen_overruns; /* link_watch overruns already resynced */
@@ -103,6 +105,11 @@ int trackers_build(struct daemon *d);
 void trackers_start(struct daemon *d);
 void trackers_on_link(struct daemon *d, const struct link_info *link, bool deleted);
 void trackers_free(struct daemon *d);
+
+/* Instances (daemon.c): created with their channel, removed (after
+ * instance_stop) with it when it was the channel's last. */
+struct vrrp_instance *daemon_instance_add(struct daemon *d, const struct instance_config *cfg);
+void daemon_instance_remove(struct daemon *d, struct vrrp_instance *inst);
 
 /* Channels. */
 int channel_open(struct vrrp_channel *c);

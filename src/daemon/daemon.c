@@ -26,41 +26,91 @@
 static struct vrrp_channel *daemon_channel_for(struct daemon *d, const char *ifname, int family)
 {
 	for (size_t i = 0; i < d->channel_count; i++)
-		if (d->channels[i].family == family && strcmp(d->channels[i].ifname, ifname) == 0)
-			return &d->channels[i];
-	struct vrrp_channel *c = &d->channels[d->channel_count++];
-	memset(c, 0, sizeof(*c));
+		if (d->channels[i]->family == family && strcmp(d->channels[i]->ifname, ifname) == 0)
+			return d->channels[i];
+	struct vrrp_channel **grown = realloc(d->channels, (d->channel_count + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	d->channels = grown;
+	struct vrrp_channel *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
 	c->daemon = d;
 	c->family = family;
 	c->socket.fd = -1;
 	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
+	d->channels[d->channel_count++] = c;
 	return c;
+}
+
+static void daemon_channel_free(struct vrrp_channel *c)
+{
+	channel_close(c);
+	free(c->members);
+	free(c);
+}
+
+struct vrrp_instance *daemon_instance_add(struct daemon *d, const struct instance_config *cfg)
+{
+	struct vrrp_channel *c = daemon_channel_for(d, cfg->interface, cfg->family);
+	struct vrrp_instance **all, **members;
+	struct vrrp_instance *inst;
+
+	if (!c)
+		return NULL;
+	all = realloc(d->instances, (d->instance_count + 1) * sizeof(*all));
+	if (!all)
+		return NULL;
+	d->instances = all;
+	members = realloc(c->members, (c->member_count + 1) * sizeof(*members));
+	if (!members)
+		return NULL;
+	c->members = members;
+	inst = calloc(1, sizeof(*inst));
+	if (!inst)
+		return NULL;
+	if (instance_init(inst, d, cfg, c) < 0) {
+		instance_free(inst);
+		free(inst);
+		return NULL;
+	}
+	c->members[c->member_count++] = inst;
+	d->instances[d->instance_count++] = inst;
+	return inst;
+}
+
+static void remove_pointer(void **array, size_t *count, const void *item)
+{
+	for (size_t i = 0; i < *count; i++) {
+		if (array[i] == item) {
+			memmove(&array[i], &array[i + 1], (*count - i - 1) * sizeof(*array));
+			(*count)--;
+			return;
+		}
+	}
+}
+
+/* Frees an instance (already stopped) and its channel when it was the last
+ * one on it. */
+void daemon_instance_remove(struct daemon *d, struct vrrp_instance *inst)
+{
+	struct vrrp_channel *c = inst->channel;
+
+	remove_pointer((void **)d->instances, &d->instance_count, inst);
+	remove_pointer((void **)c->members, &c->member_count, inst);
+	instance_free(inst);
+	free(inst);
+	if (c->member_count == 0) {
+		remove_pointer((void **)d->channels, &d->channel_count, c);
+		daemon_channel_free(c);
+	}
 }
 
 static int daemon_build_instances(struct daemon *d)
 {
-	const struct failoverd_config *config = d->config;
-	size_t n = config->instance_count;
-
-	d->channels = calloc(n ? n : 1, sizeof(*d->channels));
-	d->instances = calloc(n ? n : 1, sizeof(*d->instances));
-	if (!d->channels || !d->instances)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		const struct instance_config *cfg = &config->instances[i];
-		struct vrrp_channel *c = daemon_channel_for(d, cfg->interface, cfg->family);
-		struct vrrp_instance **members =
-			realloc(c->members, (c->member_count + 1) * sizeof(*members));
-
-		if (!members)
+	for (size_t i = 0; i < d->config->instance_count; i++)
+		if (!daemon_instance_add(d, &d->config->instances[i]))
 			return -ENOMEM;
-		c->members = members;
-		c->members[c->member_count++] = &d->instances[i];
-		int err = instance_init(&d->instances[i], d, cfg, c);
-		d->instance_count = i + 1;
-		if (err < 0)
-			return err;
-	}
 	return 0;
 }
 
@@ -75,7 +125,7 @@ static void daemon_resync_links(struct daemon *d)
 		    d->links.overruns);
 	d->seen_overruns = d->links.overruns;
 	for (size_t i = 0; i < d->instance_count; i++) {
-		struct vrrp_instance *inst = &d->instances[i];
+		struct vrrp_instance *inst = d->instances[i];
 		struct link_info link;
 
 		if (netlink_link_get(&d->netlink, inst->cfg->interface, &link) == -ENODEV)
@@ -83,7 +133,7 @@ static void daemon_resync_links(struct daemon *d)
 	}
 	if (d->link_trackers && link_trackers_sync(d->link_trackers) == 0)
 		for (size_t i = 0; i < d->instance_count; i++)
-			instance_trackers_changed(&d->instances[i], NULL);
+			instance_trackers_changed(d->instances[i], NULL);
 }
 
 static void daemon_link_changed(void *ctx, const struct link_info *link, bool deleted)
@@ -94,7 +144,7 @@ static void daemon_link_changed(void *ctx, const struct link_info *link, bool de
 		daemon_resync_links(d);
 
 	for (size_t i = 0; i < d->channel_count; i++) {
-		struct vrrp_channel *c = &d->channels[i];
+		struct vrrp_channel *c = d->channels[i];
 
 		if (strcmp(c->ifname, link->name) != 0)
 			continue;
@@ -104,7 +154,7 @@ static void daemon_link_changed(void *ctx, const struct link_info *link, bool de
 			channel_open(c);
 	}
 	for (size_t i = 0; i < d->instance_count; i++) {
-		struct vrrp_instance *inst = &d->instances[i];
+		struct vrrp_instance *inst = d->instances[i];
 
 		if (strcmp(inst->cfg->interface, link->name) == 0)
 			instance_link_changed(inst, deleted ? 0 : link->ifindex,
@@ -163,12 +213,12 @@ static void on_reload_signal(struct ev_loop *loop, ev_signal *w, int revents)
 static void daemon_close_resources(struct daemon *d)
 {
 	trackers_free(d);
-	for (size_t i = 0; i < d->instance_count; i++)
-		instance_free(&d->instances[i]);
-	for (size_t i = 0; i < d->channel_count; i++) {
-		channel_close(&d->channels[i]);
-		free(d->channels[i].members);
+	for (size_t i = 0; i < d->instance_count; i++) {
+		instance_free(d->instances[i]);
+		free(d->instances[i]);
 	}
+	for (size_t i = 0; i < d->channel_count; i++)
+		daemon_channel_free(d->channels[i]);
 	free(d->instances);
 	free(d->channels);
 	d->instances = NULL;
@@ -210,10 +260,10 @@ int daemon_start(struct daemon *d, struct failoverd_config *config)
 		goto fail;
 	}
 	for (size_t i = 0; i < d->channel_count; i++) {
-		err = channel_open(&d->channels[i]);
+		err = channel_open(d->channels[i]);
 		if (err == -ENODEV)
 			log_warning("interface %s does not exist (yet); its instances wait in FAULT",
-				    d->channels[i].ifname);
+				    d->channels[i]->ifname);
 		else if (err == -EPERM || err == -EACCES)
 			goto fail;
 	}
@@ -232,7 +282,7 @@ int daemon_start(struct daemon *d, struct failoverd_config *config)
 	daemon_log_event(d, "start", "ok");
 	trackers_start(d);
 	for (size_t i = 0; i < d->instance_count; i++)
-		instance_start(&d->instances[i]);
+		instance_start(d->instances[i]);
 	return 0;
 fail:
 	daemon_close_resources(d);
@@ -250,8 +300,8 @@ static size_t daemon_notify_pending(const struct daemon *d)
 	size_t pending = 0;
 
 	for (size_t i = 0; i < d->instance_count; i++)
-		if (d->instances[i].notify)
-			pending += notify_queue_pending(d->instances[i].notify);
+		if (d->instances[i]->notify)
+			pending += notify_queue_pending(d->instances[i]->notify);
 	for (size_t i = 0; i < d->group_count; i++)
 		if (d->groups[i].notify)
 			pending += notify_queue_pending(d->groups[i].notify);
@@ -294,7 +344,7 @@ void daemon_stop(struct daemon *d, const char *why)
 	for (size_t i = 0; i < d->check_count; i++)
 		check_stop(d->checks[i].check);
 	for (size_t i = 0; i < d->instance_count; i++)
-		instance_stop(&d->instances[i]);
+		instance_stop(d->instances[i]);
 	daemon_drain_notify(d);
 	log_notice("failoverd stopped (%s)", why);
 	daemon_log_event(d, "stop", why);

@@ -37,9 +37,9 @@ int sync_group_init(struct sync_group *g, struct daemon *d, const struct sync_gr
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->instance_count; i++) {
 		for (size_t j = 0; j < d->instance_count; j++) {
-			if (strcmp(d->instances[j].cfg->name, cfg->instances[i]) == 0) {
-				g->members[g->member_count++] = &d->instances[j];
-				d->instances[j].group = g;
+			if (strcmp(d->instances[j]->cfg->name, cfg->instances[i]) == 0) {
+				g->members[g->member_count++] = d->instances[j];
+				d->instances[j]->group = g;
 			}
 		}
 	}

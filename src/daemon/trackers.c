@@ -27,15 +27,15 @@ static void trackers_fan_out(struct daemon *d, const struct tracker_state *st)
 	bool *changed = calloc(d->instance_count ? d->instance_count : 1, sizeof(*changed));
 
 	for (size_t i = 0; i < d->instance_count; i++)
-		if (instance_uses_tracker(&d->instances[i], st)) {
-			bool moved = instance_trackers_recompute(&d->instances[i], st);
+		if (instance_uses_tracker(d->instances[i], st)) {
+			bool moved = instance_trackers_recompute(d->instances[i], st);
 
 			if (changed)
 				changed[i] = moved;
 		}
 	for (size_t i = 0; i < d->instance_count; i++)
-		if (instance_uses_tracker(&d->instances[i], st))
-			instance_trackers_settle(&d->instances[i], changed && changed[i]);
+		if (instance_uses_tracker(d->instances[i], st))
+			instance_trackers_settle(d->instances[i], changed && changed[i]);
 	free(changed);
 }
 
@@ -72,7 +72,7 @@ static void on_check_status(void *ctx, struct check *check, bool up, const char 
 static bool trackers_check_used(const struct daemon *d, const char *name)
 {
 	for (size_t i = 0; i < d->instance_count; i++) {
-		const struct track_config *t = &d->instances[i].cfg->track;
+		const struct track_config *t = &d->instances[i]->cfg->track;
 
 		for (size_t j = 0; j < t->check_count; j++)
 			if (strcmp(t->checks[j].name, name) == 0)
@@ -248,7 +248,7 @@ int trackers_build(struct daemon *d)
 	int err = trackers_build_checks(d);
 
 	for (size_t i = 0; err == 0 && i < d->instance_count; i++)
-		err = trackers_build_refs(d, &d->instances[i]);
+		err = trackers_build_refs(d, d->instances[i]);
 	if (err == 0)
 		err = trackers_build_groups(d);
 	for (size_t i = 0; err == 0 && i < d->group_count; i++) {
