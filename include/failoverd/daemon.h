@@ -24,6 +24,8 @@ struct vrrp_instance;
 struct link_trackers;
 struct check;
 struct sync_group;
+struct control_server;
+struct json_object;
 
 /* A configured health check and the tracker state instances read. */
 struct check_tracker {
@@ -77,12 +79,15 @@ struct daemon {
 	size_t instance_count;
 	struct link_trackers *link_trackers; /* NULL: nothing tracks links */
 	unsigned long seen_overruns; /* link_watch overruns already resynced */
-	struct check_tracker *checks;
+	struct check_tracker **checks; /* each allocated: instances point at their state */
 	size_t check_count;
 	struct sync_group *groups;
 	size_t group_count;
-	ev_signal sigterm, sigint, sighup;
+	ev_signal sigterm, sigint, sighup, sigusr1;
+	ev_timer watchdog; /* systemd WATCHDOG=1, when asked for */
 	int exit_code;
+	int64_t started_us; /* CLOCK_MONOTONIC at start */
+	struct control_server *control; /* NULL: no control socket */
 	/* Receive scratch space (a few KiB each; the loop is single-threaded). */
 	struct vrrp_received rx_datagram;
 	struct vrrp_advert rx_advert;
@@ -102,6 +107,10 @@ void daemon_stop(struct daemon *d, const char *why);
  * groups. trackers_start runs after the instances exist and before they
  * start, so their first priority already counts the trackers. */
 int trackers_build(struct daemon *d);
+/* Drops sync groups and every instance's tracker references (reload). */
+void trackers_detach(struct daemon *d);
+int trackers_rebuild(struct daemon *d, bool (*keep_check)(const void *ctx, const char *name),
+		     const void *keep_ctx);
 void trackers_start(struct daemon *d);
 void trackers_on_link(struct daemon *d, const struct link_info *link, bool deleted);
 void trackers_free(struct daemon *d);
@@ -110,6 +119,19 @@ void trackers_free(struct daemon *d);
  * instance_stop) with it when it was the channel's last. */
 struct vrrp_instance *daemon_instance_add(struct daemon *d, const struct instance_config *cfg);
 void daemon_instance_remove(struct daemon *d, struct vrrp_instance *inst);
+
+/* The control protocol's status and stats objects (status.c). */
+struct json_object *daemon_status_json(const struct daemon *d);
+struct json_object *daemon_stats_json(const struct daemon *d);
+
+/* Control socket (control.c). group_name "" = root only. 0 or -errno. */
+int control_open(struct daemon *d, const char *path, const char *group_name);
+void control_close(struct daemon *d);
+
+/* Operator actions (admin.c): each returns the control protocol's reply
+ * object. origin says who asked ("SIGHUP", "failoverctl"). */
+struct json_object *daemon_reload(struct daemon *d, const char *origin);
+struct json_object *daemon_maintenance(struct daemon *d, const char *instance, bool on);
 
 /* Channels. */
 int channel_open(struct vrrp_channel *c);

@@ -64,6 +64,7 @@ struct vrrp_instance {
 	ev_timer garp_timer;    /* next GARP of the current burst */
 	ev_timer garp_delay_timer; /* second burst garp.delay after MASTER */
 	ev_timer garp_refresh_timer;
+	ev_timer maintenance_timer; /* fallback when no peer takes over */
 	unsigned int garp_remaining;
 	bool in_advert_tick;
 	int ifindex;            /* 0 while the interface is missing */
@@ -130,6 +131,15 @@ void instance_update_fault(struct vrrp_instance *inst, unsigned int cause, bool 
 void instance_settle_faults(struct vrrp_instance *inst);
 void instance_set_fault(struct vrrp_instance *inst, unsigned int cause, bool on,
 			enum vrrp_reason reason);
+
+/* Maintenance on: hand over make-before-break and stay BACKUP; off: back
+ * to normal (the timers and preempt decide). */
+void instance_set_maintenance(struct vrrp_instance *inst, bool on);
+
+/* Reload: switch to cfg (same identity) and apply delta (config_diff.h
+ * bits) in place; nothing is sent unless something changed. 0 or -errno. */
+int instance_reconfigure(struct vrrp_instance *inst, const struct instance_config *cfg,
+			 unsigned int delta);
 
 /* FORCE_MASTER / FORCE_BACKUP with a reason (sync_group, admin). */
 void instance_force(struct vrrp_instance *inst, enum vrrp_event_type type, enum vrrp_reason reason);

@@ -21,6 +21,8 @@
 #include "failoverd/link_track.h"
 #include "failoverd/log.h"
 #include "failoverd/notify.h"
+#include "failoverd/sd_notify.h"
+#include "failoverd/timefmt.h"
 #include "failoverd/sync_group.h"
 
 static struct vrrp_channel *daemon_channel_for(struct daemon *d, const char *ifname, int family)
@@ -183,35 +185,43 @@ static void on_stop_signal(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
-/*
- * Live reload (diffing old and new configs) is not in this release. SIGHUP
- * must still never kill the daemon (its default action would leave VIPs
- * behind), so it validates the file and says plainly that nothing changed.
- */
+/* Two quick SIGHUPs may arrive as one callback; a reload is idempotent. */
 static void on_reload_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
-	struct daemon *d = w->data;
-	struct failoverd_config *config = NULL;
-	struct config_errors errors = {0};
+	json_object_put(daemon_reload(w->data, "SIGHUP"));
+}
 
-	if (config_load(d->config->path, &config, &errors) < 0) {
-		for (size_t i = 0; i < errors.count; i++)
-			log_error("reload: %s", errors.lines[i]);
-		log_error("reload: %s is invalid; keeping the running configuration",
-			  d->config->path);
-		daemon_log_event(d, "reload", "invalid");
-	} else {
-		log_warning("reload: %s is valid, but live reload is not supported by this "
-			    "version; the running configuration is unchanged (restart to apply)",
-			    d->config->path);
-		daemon_log_event(d, "reload", "unsupported");
-	}
-	config_free(config);
-	config_errors_free(&errors);
+/* Log rotation: the rotated file was renamed; start a new one. */
+static void on_reopen_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon *d = w->data;
+	char path[CONFIG_PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s", d->events.path);
+	eventlog_close(&d->events);
+	if (eventlog_open(&d->events, path, d->node_name) < 0)
+		log_error("SIGUSR1: cannot reopen event log %s", path);
+	else
+		log_info("SIGUSR1: event log %s reopened", path);
+}
+
+static void on_watchdog(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	sd_notify_send("WATCHDOG=1");
+}
+
+static const char *daemon_control_path(const struct daemon *d)
+{
+	if (d->options.control_socket)
+		return d->options.control_socket;
+	if (d->config->global.control_socket[0])
+		return d->config->global.control_socket;
+	return CONFIG_DEFAULT_SOCKET;
 }
 
 static void daemon_close_resources(struct daemon *d)
 {
+	control_close(d);
 	trackers_free(d);
 	for (size_t i = 0; i < d->instance_count; i++) {
 		instance_free(d->instances[i]);
@@ -259,6 +269,16 @@ int daemon_start(struct daemon *d, struct failoverd_config *config)
 		log_error("cannot set up trackers: %s", strerror(-err));
 		goto fail;
 	}
+	if (strcmp(daemon_control_path(d), "") != 0) {
+		const char *path = daemon_control_path(d);
+
+		err = control_open(d, path, d->config->global.control_group);
+		if (err < 0) {
+			log_error("cannot open the control socket %s: %s%s", path, strerror(-err),
+				  err == -EADDRINUSE ? " (another failoverd answers on it)" : "");
+			goto fail;
+		}
+	}
 	for (size_t i = 0; i < d->channel_count; i++) {
 		err = channel_open(d->channels[i]);
 		if (err == -ENODEV)
@@ -271,10 +291,17 @@ int daemon_start(struct daemon *d, struct failoverd_config *config)
 	ev_signal_init(&d->sigterm, on_stop_signal, SIGTERM);
 	ev_signal_init(&d->sigint, on_stop_signal, SIGINT);
 	ev_signal_init(&d->sighup, on_reload_signal, SIGHUP);
-	d->sigterm.data = d->sigint.data = d->sighup.data = d;
+	ev_signal_init(&d->sigusr1, on_reopen_signal, SIGUSR1);
+	d->sigterm.data = d->sigint.data = d->sighup.data = d->sigusr1.data = d;
 	ev_signal_start(d->loop, &d->sigterm);
 	ev_signal_start(d->loop, &d->sigint);
 	ev_signal_start(d->loop, &d->sighup);
+	ev_signal_start(d->loop, &d->sigusr1);
+	int64_t watchdog_us = sd_notify_watchdog_usec();
+	ev_timer_init(&d->watchdog, on_watchdog, 0., (double)watchdog_us / 2e6);
+	if (watchdog_us > 0)
+		ev_timer_again(d->loop, &d->watchdog);
+	d->started_us = clock_monotonic_us();
 
 	log_notice("failoverd %s starting on node %s with %zu instance%s from %s",
 		   FAILOVERD_VERSION, d->node_name, d->instance_count,
@@ -283,6 +310,7 @@ int daemon_start(struct daemon *d, struct failoverd_config *config)
 	trackers_start(d);
 	for (size_t i = 0; i < d->instance_count; i++)
 		instance_start(d->instances[i]);
+	sd_notify_send("READY=1\nSTATUS=running");
 	return 0;
 fail:
 	daemon_close_resources(d);
@@ -340,9 +368,11 @@ static void daemon_drain_notify(struct daemon *d)
 
 void daemon_stop(struct daemon *d, const char *why)
 {
+	sd_notify_send("STOPPING=1");
+	ev_timer_stop(d->loop, &d->watchdog);
 	/* No tracker may move an instance while it is being stopped. */
 	for (size_t i = 0; i < d->check_count; i++)
-		check_stop(d->checks[i].check);
+		check_stop(d->checks[i]->check);
 	for (size_t i = 0; i < d->instance_count; i++)
 		instance_stop(d->instances[i]);
 	daemon_drain_notify(d);
@@ -351,5 +381,6 @@ void daemon_stop(struct daemon *d, const char *why)
 	ev_signal_stop(d->loop, &d->sigterm);
 	ev_signal_stop(d->loop, &d->sigint);
 	ev_signal_stop(d->loop, &d->sighup);
+	ev_signal_stop(d->loop, &d->sigusr1);
 	daemon_close_resources(d);
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "failoverd/config_diff.h"
 #include "failoverd/daemon.h"
 #include "failoverd/eventlog.h"
 #include "failoverd/log.h"
@@ -27,6 +28,7 @@
 #include "failoverd/vrrp_socket.h"
 
 static void instance_handle(struct vrrp_instance *inst, const struct vrrp_event *event);
+static void on_maintenance_timer(struct ev_loop *loop, ev_timer *w, int revents);
 
 static double us_to_seconds(int64_t us)
 {
@@ -397,10 +399,13 @@ static void instance_apply(struct vrrp_instance *inst, const struct vrrp_fsm_res
 			instance_send_advert(inst, a->priority);
 			break;
 		case VRRP_ACTION_SEND_GARP:
-			if (r->changed)
+			if (r->changed) {
 				instance_garp_start(inst);
-			else
+			} else {
+				/* Only an answer to a lower-priority advert. */
+				inst->counters.lower_priority_replies++;
 				instance_garp_round(inst);
+			}
 			break;
 		case VRRP_ACTION_ARM_ADVERT_TIMER:
 			instance_arm(inst, &inst->advert_timer, a->delay_us, true);
@@ -512,6 +517,8 @@ int instance_init(struct vrrp_instance *inst, struct daemon *d, const struct ins
 	ev_init(&inst->garp_timer, on_garp_timer);
 	ev_init(&inst->garp_delay_timer, on_garp_delay_timer);
 	ev_init(&inst->garp_refresh_timer, on_garp_refresh_timer);
+	ev_init(&inst->maintenance_timer, on_maintenance_timer);
+	inst->maintenance_timer.data = inst;
 	inst->advert_timer.data = inst->master_down_timer.data = inst;
 	inst->garp_timer.data = inst->garp_delay_timer.data = inst->garp_refresh_timer.data = inst;
 	inst->state_since_us = clock_monotonic_us();
@@ -532,6 +539,7 @@ void instance_free(struct vrrp_instance *inst)
 	if (loop) {
 		ev_timer_stop(loop, &inst->advert_timer);
 		ev_timer_stop(loop, &inst->master_down_timer);
+		ev_timer_stop(loop, &inst->maintenance_timer);
 		instance_garp_stop(inst);
 	}
 	free(inst->advertised);
@@ -675,6 +683,9 @@ bool instance_trackers_recompute(struct vrrp_instance *inst, const struct tracke
 	int before = inst->fsm.cfg.priority;
 
 	track_compute(cfg->priority, inst->track_refs, inst->track_ref_count, &v);
+	/* In maintenance the lowest priority makes any peer take over. */
+	if (inst->fsm.cfg.maintenance)
+		v.priority = 1;
 	if (v.priority != before) {
 		const struct tracker_state *why = changed ? changed
 					       : v.lowest_ref ? v.lowest_ref->state : NULL;
@@ -712,6 +723,113 @@ void instance_trackers_settle(struct vrrp_instance *inst, bool priority_changed)
 void instance_trackers_changed(struct vrrp_instance *inst, const struct tracker_state *changed)
 {
 	instance_trackers_settle(inst, instance_trackers_recompute(inst, changed));
+}
+
+/* Maintenance fallback: no peer took over the lowered priority in time. */
+static void on_maintenance_timer(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vrrp_instance *inst = w->data;
+
+	if (inst->fsm.state != VRRP_STATE_MASTER || !inst->fsm.cfg.maintenance)
+		return;
+	log_warning("(%s) maintenance: no peer took over at priority 1; releasing with priority 0",
+		    inst->cfg->name);
+	instance_handle_type(inst, VRRP_EVENT_FORCE_BACKUP, VRRP_REASON_ADMIN);
+}
+
+/*
+ * Maintenance hands mastership over make-before-break: the MASTER
+ * advertises priority 1 and keeps its VIPs until a peer (which takes over
+ * after its skew time, see the fast hand-over) announces itself; only if
+ * none does within a Master_Down_Interval does it release them with
+ * priority 0. While on, the instance never becomes MASTER.
+ */
+void instance_set_maintenance(struct vrrp_instance *inst, bool on)
+{
+	if (inst->fsm.cfg.maintenance == on)
+		return;
+	inst->fsm.cfg.maintenance = on;
+	log_notice("(%s) maintenance %s%s", inst->cfg->name, on ? "on" : "off",
+		   on && inst->fsm.state == VRRP_STATE_MASTER ? ": handing over to a peer" : "");
+	ev_timer_stop(inst->daemon->loop, &inst->maintenance_timer);
+	if (on && inst->fsm.state == VRRP_STATE_MASTER) {
+		ev_timer_set(&inst->maintenance_timer,
+			     (double)vrrp_fsm_master_down_interval_us(&inst->fsm) / 1e6, 0.);
+		ev_timer_start(inst->daemon->loop, &inst->maintenance_timer);
+	}
+	instance_trackers_changed(inst, NULL);
+}
+
+static bool prefix_listed(const struct ip_prefix *list, size_t n, const struct ip_prefix *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ip_address_equal(&list[i].address, &p->address) && list[i].length == p->length)
+			return true;
+	return false;
+}
+
+/* A MASTER whose VIP list changed adds the new ones (with a GARP round) and
+ * removes the dropped ones; the others are not touched. */
+static void instance_vips_reconcile(struct vrrp_instance *inst, const struct instance_config *old)
+{
+	const struct instance_config *cfg = inst->cfg;
+	bool added = false;
+
+	for (size_t i = 0; i < old->vip_count + old->vip_excluded_count; i++) {
+		const struct ip_prefix *p = i < old->vip_count ? &old->vips[i]
+							       : &old->vips_excluded[i - old->vip_count];
+		if (!prefix_listed(cfg->vips, cfg->vip_count, p) &&
+		    !prefix_listed(cfg->vips_excluded, cfg->vip_excluded_count, p))
+			instance_vip_change(inst, p, false);
+	}
+	for (size_t i = 0; i < cfg->vip_count + cfg->vip_excluded_count; i++) {
+		const struct ip_prefix *p = i < cfg->vip_count ? &cfg->vips[i]
+							       : &cfg->vips_excluded[i - cfg->vip_count];
+		if (!prefix_listed(old->vips, old->vip_count, p) &&
+		    !prefix_listed(old->vips_excluded, old->vip_excluded_count, p)) {
+			instance_vip_change(inst, p, true);
+			added = true;
+		}
+	}
+	if (added)
+		instance_garp_round(inst);
+}
+
+int instance_reconfigure(struct vrrp_instance *inst, const struct instance_config *cfg,
+			 unsigned int delta)
+{
+	const struct instance_config *old = inst->cfg;
+	struct ip_address *advertised = realloc(inst->advertised,
+						(cfg->vip_count ? cfg->vip_count : 1) *
+							sizeof(*advertised));
+	bool *on_link = realloc(inst->peer_on_link, (cfg->unicast.peer_count + 1) * sizeof(bool));
+
+	if (advertised)
+		inst->advertised = advertised;
+	if (on_link)
+		inst->peer_on_link = on_link;
+	if (!advertised || !on_link)
+		return -ENOMEM;
+	inst->cfg = cfg;
+	instance_prepare_advert(inst);
+	for (size_t i = 0; i < cfg->unicast.peer_count; i++)
+		inst->peer_on_link[i] = address_on_link(&cfg->unicast.peers[i], cfg->interface);
+	inst->fsm.cfg.advert_interval_cs = cfg->advert_interval_cs;
+	inst->fsm.cfg.preempt = cfg->preempt;
+	inst->fsm.cfg.preempt_delay_us = cfg->preempt_delay_us;
+	inst->fsm.cfg.initial_master = cfg->initial_state == INITIAL_STATE_MASTER;
+	if ((delta & CONFIG_DELTA_VIPS) && inst->fsm.state == VRRP_STATE_MASTER)
+		instance_vips_reconcile(inst, old);
+	if ((delta & CONFIG_DELTA_TIMING) && inst->fsm.state == VRRP_STATE_MASTER &&
+	    old->advert_interval_cs != cfg->advert_interval_cs)
+		instance_arm(inst, &inst->advert_timer, (int64_t)cfg->advert_interval_cs * 10000,
+			     true);
+	const struct notify_config *n = &cfg->notify;
+	bool wants_notify = n->master[0] || n->backup[0] || n->fault[0] || n->stop[0] || n->any[0];
+	if (wants_notify && !inst->notify)
+		inst->notify = notify_queue_create(inst->daemon->loop, "INSTANCE", cfg->name,
+						   NOTIFY_DEFAULT_TIMEOUT_US);
+	return 0;
 }
 
 void instance_stop(struct vrrp_instance *inst)

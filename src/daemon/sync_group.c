@@ -25,6 +25,8 @@
 #include "failoverd/log.h"
 #include "failoverd/notify.h"
 
+static bool sync_group_state(const struct sync_group *g, enum vrrp_state *out);
+
 int sync_group_init(struct sync_group *g, struct daemon *d, const struct sync_group_config *cfg)
 {
 	const struct notify_config *n = &cfg->notify;
@@ -49,6 +51,9 @@ int sync_group_init(struct sync_group *g, struct daemon *d, const struct sync_gr
 		if (!g->notify)
 			return -ENOMEM;
 	}
+	/* Rebuilt by a reload: the members' state is already announced. */
+	if (g->member_count && !sync_group_state(g, &g->state))
+		g->state = VRRP_STATE_INIT;
 	return 0;
 }
 

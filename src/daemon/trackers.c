@@ -81,40 +81,100 @@ static bool trackers_check_used(const struct daemon *d, const char *name)
 	return false;
 }
 
-static int trackers_build_checks(struct daemon *d)
+static struct check_tracker *trackers_check_new(struct daemon *d, const struct check_config *cc)
+{
+	struct check_tracker *ct = calloc(1, sizeof(*ct));
+
+	if (!ct)
+		return NULL;
+	ct->daemon = d;
+	ct->state.kind = TRACKER_CHECK;
+	ct->state.status = TRACKER_STATUS_DOWN; /* until rise successes */
+	snprintf(ct->state.name, sizeof(ct->state.name), "%s", cc->name);
+	snprintf(ct->state.detail, sizeof(ct->state.detail), "not checked yet");
+	ct->check = check_create(d->loop, cc, on_check_status, ct);
+	if (!ct->check) {
+		free(ct);
+		return NULL;
+	}
+	return ct;
+}
+
+static void trackers_check_free(struct check_tracker *ct)
+{
+	check_stop(ct->check);
+	check_free(ct->check);
+	free(ct);
+}
+
+/* The running check of that name, taken out of the old list, or NULL. */
+static struct check_tracker *trackers_take_check(struct check_tracker **old, size_t old_count,
+						 const char *name)
+{
+	for (size_t i = 0; i < old_count; i++)
+		if (old[i] && strcmp(old[i]->state.name, name) == 0) {
+			struct check_tracker *ct = old[i];
+
+			old[i] = NULL;
+			return ct;
+		}
+	return NULL;
+}
+
+/*
+ * One check_tracker per check some instance tracks. keep(name) says which
+ * running checks may carry on as they are (a reload whose check settings
+ * did not change): they keep their state, so a reload never makes a
+ * healthy service look down.
+ */
+static int trackers_build_checks(struct daemon *d, bool (*keep)(const void *, const char *),
+				 const void *keep_ctx)
 {
 	const struct failoverd_config *config = d->config;
+	struct check_tracker **old = d->checks;
+	size_t old_count = d->check_count;
+	int err = 0;
 
 	d->checks = calloc(config->check_count ? config->check_count : 1, sizeof(*d->checks));
-	if (!d->checks)
+	d->check_count = 0;
+	if (!d->checks) {
+		d->checks = old;
+		d->check_count = old_count;
 		return -ENOMEM;
-	for (size_t i = 0; i < config->check_count; i++) {
+	}
+	for (size_t i = 0; i < config->check_count && err == 0; i++) {
 		const struct check_config *cc = &config->checks[i];
-		struct check_tracker *ct = &d->checks[d->check_count];
+		struct check_tracker *ct = NULL;
 
 		if (!trackers_check_used(d, cc->name)) {
 			log_info("check %s is defined but no instance tracks it; not running it",
 				 cc->name);
 			continue;
 		}
-		ct->daemon = d;
-		ct->state.kind = TRACKER_CHECK;
-		ct->state.status = TRACKER_STATUS_DOWN; /* until rise successes */
-		snprintf(ct->state.name, sizeof(ct->state.name), "%s", cc->name);
-		snprintf(ct->state.detail, sizeof(ct->state.detail), "not checked yet");
-		ct->check = check_create(d->loop, cc, on_check_status, ct);
-		if (!ct->check)
-			return -ENOMEM;
-		d->check_count++;
+		if (keep && keep(keep_ctx, cc->name))
+			ct = trackers_take_check(old, old_count, cc->name);
+		if (!ct) {
+			ct = trackers_check_new(d, cc);
+			if (!ct)
+				err = -ENOMEM;
+			else if (old)
+				check_start(ct->check); /* a reload: the loop is running */
+		}
+		if (ct)
+			d->checks[d->check_count++] = ct;
 	}
-	return 0;
+	for (size_t i = 0; i < old_count; i++)
+		if (old[i])
+			trackers_check_free(old[i]);
+	free(old);
+	return err;
 }
 
 static const struct tracker_state *trackers_find_check(const struct daemon *d, const char *name)
 {
 	for (size_t i = 0; i < d->check_count; i++)
-		if (strcmp(d->checks[i].state.name, name) == 0)
-			return &d->checks[i].state;
+		if (strcmp(d->checks[i]->state.name, name) == 0)
+			return &d->checks[i]->state;
 	return NULL;
 }
 
@@ -243,9 +303,24 @@ static void trackers_check_group_priorities(const struct sync_group *g)
 		}
 }
 
-int trackers_build(struct daemon *d)
+void trackers_detach(struct daemon *d)
 {
-	int err = trackers_build_checks(d);
+	for (size_t i = 0; i < d->group_count; i++)
+		sync_group_free(&d->groups[i]);
+	free(d->groups);
+	d->groups = NULL;
+	d->group_count = 0;
+	for (size_t i = 0; i < d->instance_count; i++) {
+		free(d->instances[i]->track_refs);
+		d->instances[i]->track_refs = NULL;
+		d->instances[i]->track_ref_count = 0;
+	}
+}
+
+static int trackers_build_all(struct daemon *d, bool (*keep)(const void *, const char *),
+			      const void *keep_ctx)
+{
+	int err = trackers_build_checks(d, keep, keep_ctx);
 
 	for (size_t i = 0; err == 0 && i < d->instance_count; i++)
 		err = trackers_build_refs(d, d->instances[i]);
@@ -263,10 +338,24 @@ int trackers_build(struct daemon *d)
 	return err;
 }
 
+int trackers_build(struct daemon *d)
+{
+	return trackers_build_all(d, NULL, NULL);
+}
+
+/* Reload: the instances already point at the new config. Every reference
+ * and group is rebuilt; checks whose settings did not change keep running. */
+int trackers_rebuild(struct daemon *d, bool (*keep_check)(const void *, const char *),
+		     const void *keep_ctx)
+{
+	trackers_detach(d);
+	return trackers_build_all(d, keep_check, keep_ctx);
+}
+
 void trackers_start(struct daemon *d)
 {
 	for (size_t i = 0; i < d->check_count; i++)
-		check_start(d->checks[i].check);
+		check_start(d->checks[i]->check);
 }
 
 void trackers_on_link(struct daemon *d, const struct link_info *link, bool deleted)
@@ -277,18 +366,12 @@ void trackers_on_link(struct daemon *d, const struct link_info *link, bool delet
 
 void trackers_free(struct daemon *d)
 {
-	for (size_t i = 0; i < d->check_count; i++) {
-		check_stop(d->checks[i].check);
-		check_free(d->checks[i].check);
-	}
+	for (size_t i = 0; i < d->check_count; i++)
+		trackers_check_free(d->checks[i]);
 	free(d->checks);
 	d->checks = NULL;
 	d->check_count = 0;
-	for (size_t i = 0; i < d->group_count; i++)
-		sync_group_free(&d->groups[i]);
-	free(d->groups);
-	d->groups = NULL;
-	d->group_count = 0;
+	trackers_detach(d);
 	if (d->link_trackers)
 		link_trackers_free(d->link_trackers);
 	d->link_trackers = NULL;
