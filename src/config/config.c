@@ -14,6 +14,7 @@
 #include "config_internal.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,7 @@
 static const char *const config_top_level_names[] = {"global", "instances", "sync_groups",
 						     "checks"};
 static const char *const config_global_names[] = {"node_name", "event_log", "control_socket",
-						  "syslog_facility"};
+						  "syslog_facility", "control_group"};
 
 static const char *const config_facility_names[] = {
     "daemon", "user",	"local0", "local1", "local2",
@@ -86,6 +87,46 @@ static void config_parse_control_socket(struct config_parser *parser, const conf
 			sizeof(((struct sockaddr_un *)0)->sun_path));
 }
 
+/* getgrnam(3): these errno values, like 0, mean "no such group". */
+static bool config_group_not_found(int error)
+{
+	return error == 0 || error == ENOENT || error == ESRCH || error == EBADF || error == EPERM;
+}
+
+/*
+ * The group whose members may use failoverctl's read-only commands. It must
+ * exist now, so that a typo is an error at -t time rather than a socket
+ * nobody can read; "" = none (root only).
+ */
+static void config_parse_control_group(struct config_parser *parser, const config_setting_t *group,
+				       struct global_config *global)
+{
+	const config_setting_t *member = config_setting_get_member(group, "control_group");
+	const char *name;
+	struct group *entry;
+
+	if (config_get_string(parser, group, "control_group", "global", CONFIG_NAME_MAX, true,
+			      &name) != CONFIG_FOUND)
+		return;
+	if (name[0] == '\0') {
+		global->control_group[0] = '\0';
+		return;
+	}
+	errno = 0;
+	entry = getgrnam(name);
+	if (!entry && config_group_not_found(errno)) {
+		config_error(parser, member, "global: 'control_group': no such group '%s'", name);
+		return;
+	}
+	if (!entry) {
+		config_error(parser, member,
+			     "global: 'control_group': cannot look up group '%s': %s", name,
+			     strerror(errno));
+		return;
+	}
+	snprintf(global->control_group, sizeof(global->control_group), "%s", name);
+}
+
 static void config_parse_global(struct config_parser *parser, const config_setting_t *group)
 {
 	struct global_config *global = &parser->config->global;
@@ -96,6 +137,7 @@ static void config_parse_global(struct config_parser *parser, const config_setti
 	config_parse_node_name(parser, group, global);
 	config_parse_event_log(parser, group, global);
 	config_parse_control_socket(parser, group, global);
+	config_parse_control_group(parser, group, global);
 	if (config_get_choice(parser, group, "syslog_facility", "global", config_facility_names,
 			      ARRAY_SIZE(config_facility_names), &facility) == CONFIG_FOUND) {
 		snprintf(global->syslog_facility, sizeof(global->syslog_facility), "%s",

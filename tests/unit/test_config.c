@@ -1673,6 +1673,68 @@ static void test_global(void **state)
 	loaded_free(&l);
 }
 
+static void test_control_group(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	load_text("group-default.conf",
+		  "instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
+		  "  virtual_addresses = ( \"192.0.2.1\" ); } );\n",
+		  &l);
+	expect_loaded(&l);
+	assert_string_equal(l.config->global.control_group, "");
+	loaded_free(&l);
+
+	/* root exists on every system this runs on. */
+	load_text("group-root.conf",
+		  "global = { control_group = \"root\"; };\n"
+		  "instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
+		  "  virtual_addresses = ( \"192.0.2.1\" ); } );\n",
+		  &l);
+	expect_loaded(&l);
+	assert_string_equal(l.config->global.control_group, "root");
+	loaded_free(&l);
+
+	load_text("group-empty.conf",
+		  "global = { control_group = \"\"; };\n"
+		  "instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
+		  "  virtual_addresses = ( \"192.0.2.1\" ); } );\n",
+		  &l);
+	expect_loaded(&l);
+	assert_string_equal(l.config->global.control_group, "");
+	loaded_free(&l);
+
+	load_text("group-missing.conf",
+		  "global = {\n"
+		  "  node_name = \"lb1\";\n"
+		  "  control_group = \"no-such-group-xyz\";\n"
+		  "};\n"
+		  "instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
+		  "  virtual_addresses = ( \"192.0.2.1\" ); } );\n",
+		  &l);
+	expect_only_error(&l, 3, "global: 'control_group': no such group 'no-such-group-xyz'");
+	loaded_free(&l);
+
+	load_text("group-type.conf",
+		  "global = { control_group = 0; };\n"
+		  "instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
+		  "  virtual_addresses = ( \"192.0.2.1\" ); } );\n",
+		  &l);
+	expect_only_error(&l, 1, "global: 'control_group' must be a string, not an integer");
+	loaded_free(&l);
+
+	load_text("group-hint.conf",
+		  "global = { controlgroup = \"root\"; };\n"
+		  "instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
+		  "  virtual_addresses = ( \"192.0.2.1\" ); } );\n",
+		  &l);
+	expect_only_error(&l, 1,
+			  "unknown setting 'controlgroup' in global (did you mean "
+			  "'control_group'?)");
+	loaded_free(&l);
+}
+
 /* ---- all errors together, in file order ------------------------------------ */
 
 static void test_multiple_errors_in_file_order(void **state)
@@ -1859,6 +1921,7 @@ int main(void)
 	    cmocka_unit_test(test_url_check),
 	    cmocka_unit_test(test_check_names_unique),
 	    cmocka_unit_test(test_global),
+	    cmocka_unit_test(test_control_group),
 	    cmocka_unit_test(test_multiple_errors_in_file_order),
 	    cmocka_unit_test(test_syntax_errors),
 	    cmocka_unit_test(test_missing_file),
