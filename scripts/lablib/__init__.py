@@ -25,21 +25,26 @@ Modules:
   process  processes inside namespaces, their stamped output, wait helpers
   agents   failoverd and keepalived nodes: config, start/stop/crash, states
   conf     libconfig and keepalived.conf writers
-  probe    the client probe (build/failover-probe or a Python fallback)
-  verify   checks over merged logs: no two MASTERs at once, transitions
-  nsprocs  standalone helpers run inside namespaces (service, probe)
+  probe    the client probe (build/failover-probe or a Python fallback), the
+           node's service and a TLS service for health checks
+  verify   checks over merged logs: no two MASTERs at once, transitions,
+           sync-group members split across nodes
+  capture  tshark captures, VRRP decoding, gaps between adverts
+  nsprocs  standalone helpers run inside namespaces (services, probe)
 """
 
-from .netns import Lab, Host, LabError, VrrpCounter, require_root, netns_socket
+from .netns import (Lab, Host, LabError, VrrpCounter, require_root, netns_socket,
+                    process_group)
 from .process import Proc, wait_until, LabTimeout
 from .agents import FailoverdAgent, KeepalivedAgent, EventLog
-from .probe import Probe, Service
+from .probe import Probe, Service, TlsService
 from .verify import master_intervals, dual_master_overlaps
 
 __all__ = [
     "Lab", "Host", "LabError", "VrrpCounter", "require_root", "netns_socket",
+    "process_group",
     "Proc", "wait_until", "LabTimeout",
     "FailoverdAgent", "KeepalivedAgent", "EventLog",
-    "Probe", "Service",
+    "Probe", "Service", "TlsService",
     "master_intervals", "dual_master_overlaps",
 ]

@@ -266,13 +266,18 @@ class FailoverdAgent(Agent):
 
 
 class KeepalivedAgent(Agent):
-    """keepalived (VRRP only), state read from its console log."""
+    """keepalived (VRRP only), state read from its console log.  extra_config
+    takes failoverd's top-level `checks` (exec checks become vrrp_scripts)."""
 
     kind = "keepalived"
 
+    def __init__(self, lab, host, binary, instances, name=None, extra_config=None):
+        super().__init__(lab, host, binary, instances, name)
+        self.extra_config = extra_config
+
     def write_config(self):
         with open(self.config_path, "w") as f:
-            f.write(conf.keepalived_config(self.name, self.instances))
+            f.write(conf.keepalived_config(self.name, self.instances, self.extra_config))
 
     def command(self):
         return [self.binary, "-n", "-l", "-D", "--vrrp", "-f", self.config_path,

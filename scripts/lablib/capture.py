@@ -5,6 +5,10 @@ so it ends by itself; decode_vrrp() reads the file back with tshark's VRRP
 dissector and returns one dict per advert.  tshark checks the VRRPv3 IPv4
 checksum with the pseudo-header (its default), as keepalived sends it.
 Checksum status values are Wireshark's: 0 bad, 1 good, 2 unverified.
+Each packet also carries "time", its capture time in seconds (float, the
+wall clock of the capture; only differences between packets are meant), and
+largest_gap() gives the longest silence between consecutive adverts of one
+sender: the timing of a MASTER's adverts.
 """
 
 import os
@@ -12,7 +16,7 @@ import shutil
 import subprocess
 
 CHECKSUM_GOOD = "1"
-VRRP_FIELDS = ["ip.src", "ipv6.src", "ip.ttl", "ipv6.hlim", "vrrp.version", "vrrp.type",
+VRRP_FIELDS = ["frame.time_epoch", "ip.src", "ipv6.src", "ip.ttl", "ipv6.hlim", "vrrp.version", "vrrp.type",
                "vrrp.virt_rtr_id", "vrrp.prio", "vrrp.checksum.status", "vrrp.auth_type",
                "vrrp.auth_string", "vrrp.adver_int", "vrrp.short_adver_int",
                "vrrp.addr_count", "vrrp.ip_addr", "vrrp.ipv6_addr"]
@@ -52,5 +56,13 @@ def decode_vrrp(path):
         values = line.split("\t")
         packet = dict(zip(VRRP_FIELDS, values + [""] * (len(VRRP_FIELDS) - len(values))))
         packet["src"] = packet["ip.src"] or packet["ipv6.src"]
+        packet["time"] = float(packet["frame.time_epoch"])
         packets.append(packet)
     return packets
+
+
+def largest_gap(packets, src):
+    """(gap seconds, count) over the adverts of `src`, in capture order."""
+    times = sorted(p["time"] for p in packets if p["src"] == src)
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    return (max(gaps) if gaps else None), len(times)

@@ -9,7 +9,12 @@ Lab code describes a virtual router once, as a dict in failoverd's schema
 
 and gets either a failoverd.conf (libconfig_dump) or the equivalent
 keepalived.conf (keepalived_config), so the same scenario can run against
-either daemon.  Floats are always written with a decimal point because
+either daemon.  Tracking translates where keepalived has an equivalent:
+track.interfaces -> track_interface, exec checks of the top-level `checks`
+list -> vrrp_script blocks (keepalived 2.2 takes whole seconds only for
+interval and timeout: fractions are refused here rather than rounded behind
+the caller's back) and track.checks -> track_script; notify scripts map to
+notify_master/backup/fault/stop.  Floats are always written with a decimal point because
 libconfig distinguishes 1 (int) from 1.0 (float).
 """
 
@@ -81,6 +86,22 @@ def _keepalived_instance(inst):
             raise ValueError("keepalived writer: only PASS authentication")
         lines += ["    authentication {", "        auth_type PASS",
                   f"        auth_pass {auth['password']}", "    }"]
+    track = inst.get("track", {})
+    if track.get("interfaces"):
+        lines.append("    track_interface {")
+        lines += [f"        {item['name']}" + (f" weight {item['weight']}" if "weight" in item
+                                               else "") for item in track["interfaces"]]
+        lines.append("    }")
+    if track.get("checks"):
+        lines.append("    track_script {")
+        lines += [f"        {item['name']}" + (f" weight {item['weight']}" if "weight" in item
+                                               else "") for item in track["checks"]]
+        lines.append("    }")
+    if track.get("bonds"):
+        raise ValueError("keepalived writer: no bond trackers")
+    for state, script in inst.get("notify", {}).items():
+        key = "notify" if state == "any" else f"notify_{state}"
+        lines.append(f'    {key} "{script}"')
     lines.append("    virtual_ipaddress {")
     lines += [f"        {vip} dev {inst['interface']}" for vip in inst["virtual_addresses"]]
     lines.append("    }")
@@ -88,8 +109,34 @@ def _keepalived_instance(inst):
     return "\n".join(lines)
 
 
-def keepalived_config(node_name, instances):
-    """keepalived.conf text equivalent to failoverd_config(node_name, instances)."""
+def _whole_seconds(check, key, default):
+    value = check.get(key, default)
+    if float(value) != int(value) or value < 1:
+        raise ValueError(f"keepalived writer: check {check['name']}: {key} {value} is not a "
+                         "whole number of seconds >= 1 (keepalived 2.2 refuses it)")
+    return int(value)
+
+
+def _keepalived_script(check):
+    if check.get("type") != "exec":
+        raise ValueError(f"keepalived writer: check {check['name']}: only exec checks")
+    command = " ".join(check["command"])
+    return "\n".join([f"vrrp_script {check['name']} {{",
+                      f'    script "{command}"',
+                      f"    interval {_whole_seconds(check, 'interval', 2)}",
+                      f"    timeout {_whole_seconds(check, 'timeout', 1)}",
+                      f"    rise {check.get('rise', 2)}",
+                      f"    fall {check.get('fall', 3)}",
+                      "}"])
+
+
+def keepalived_config(node_name, instances, extra=None):
+    """keepalived.conf text equivalent to failoverd_config(node_name, instances, extra)
+    (extra: only `checks`, of type exec)."""
+    extra = extra or {}
+    unknown = set(extra) - {"checks"}
+    if unknown:
+        raise ValueError(f"keepalived writer: cannot translate {sorted(unknown)}")
     versions = {inst.get("version", 3) for inst in instances}
     if len(versions) != 1:
         raise ValueError("keepalived writer: all instances must use one VRRP version")
@@ -97,5 +144,7 @@ def keepalived_config(node_name, instances):
             f"    router_id {node_name}",
             f"    vrrp_version {versions.pop()}",
             "    enable_script_security",
+            "    script_user root",
             "}"]
-    return "\n".join(head + [_keepalived_instance(inst) for inst in instances]) + "\n"
+    scripts = [_keepalived_script(check) for check in extra.get("checks", [])]
+    return "\n".join(head + scripts + [_keepalived_instance(inst) for inst in instances]) + "\n"

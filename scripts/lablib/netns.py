@@ -11,7 +11,16 @@ Topology model:
     end is port "p-<host>" on the bridge;
   * addresses are added with nodad and accept_dad=0, and IPv6 addresses are
     kept when a link goes down, so a pulled cable does not silently remove
-    the host's own addresses.
+    the host's own addresses;
+  * more segments are more bridges in the switch namespace (add_bridge), and
+    a host gets another cable to one with Host.add_cable ("eth1" -> port
+    "<bridge>-<host>");
+  * point-to-point links (an uplink to a router namespace) are veth pairs
+    between two hosts (Lab.connect); a host can also carry dummy links and a
+    spare link (Host.add_spare_link) and a bridge-backed aggregate standing
+    in for a bond (Host.add_aggregate:
+    bridge "agg0" whose veth members are cabled to another host, so a member
+    is lost by pulling its far end, as when a switch port dies).
 
 Cleanup always runs: Lab.cleanup() from __exit__, from atexit, and from
 SIGTERM/SIGHUP (turned into SystemExit so finally blocks run too).  It stops
@@ -130,6 +139,23 @@ def process_gone(pid):
     return not os.path.exists(f"/proc/{pid}") or _is_zombie(pid)
 
 
+def process_group(pgid):
+    """Pids of the live (non-zombie) processes in process group pgid."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # fields[0] is the state, fields[2] the process group (stat(5)).
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            members.append(int(entry))
+    return members
+
+
 def _is_zombie(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
@@ -179,6 +205,8 @@ class Host:
         self.ns = ns
         self.ifname = "eth0"
         self.port = None            # switch-side name of the cable, if cabled
+        self.ports = {}             # ifname -> switch-side port, every cable
+        self.peers = {}             # ifname -> (host, ifname) of a veth's far end
         self.ipv4 = []
         self.ipv6 = []
 
@@ -197,23 +225,86 @@ class Host:
         self.run(["sysctl", "-q", "-w", *[f"{k}={v}" for k, v in pairs]])
 
     # ---- cable ---------------------------------------------------------
-    def link_down(self, end="host"):
-        """Pull the cable: end='host' sets eth0 down here, 'switch' the bridge port.
+    def _far_end(self, ifname):
+        """(host, ifname) at the other end of a cable or veth of ours."""
+        if ifname in self.ports:
+            return self.lab.switch, self.ports[ifname]
+        if ifname in self.peers:
+            return self.peers[ifname]
+        raise LabError(f"{self.name}: {ifname} has no far end to pull")
+
+    def link_down(self, end="host", ifname=None):
+        """Pull a cable (default eth0): end='host' sets it down here, 'switch'
+        (or 'far') sets down its other end (the bridge port, or the peer veth
+        of a point-to-point link), so this side only loses carrier.
         Returns the moment just before the change (events may follow at once)."""
+        ifname = ifname or self.ifname
         now = time.monotonic()
         if end == "host":
-            self.ip("link", "set", self.ifname, "down")
+            self.ip("link", "set", ifname, "down")
         else:
-            self.lab.switch.ip("link", "set", self.port, "down")
+            host, far = self._far_end(ifname)
+            host.ip("link", "set", far, "down")
         return now
 
-    def link_up(self, end="host"):
+    def link_up(self, end="host", ifname=None):
+        ifname = ifname or self.ifname
         now = time.monotonic()
         if end == "host":
-            self.ip("link", "set", self.ifname, "up")
+            self.ip("link", "set", ifname, "up")
         else:
-            self.lab.switch.ip("link", "set", self.port, "up")
+            host, far = self._far_end(ifname)
+            host.ip("link", "set", far, "up")
         return now
+
+    def add_cable(self, bridge, ifname, addresses=()):
+        """Another cable: ifname here, port "<bridge>-<host>" on the switch's
+        bridge `bridge` (see Lab.add_bridge)."""
+        port = f"{bridge}-{self.name}"
+        if len(port) > IFNAMSIZ:
+            raise LabError(f"port name {port!r} too long")
+        switch = self.lab.switch
+        self.ip("link", "add", ifname, "type", "veth", "peer", "name", port,
+                "netns", switch.ns)
+        self.ports[ifname] = port
+        self.sysctl_set([(f"net.ipv4.neigh.{ifname}.locktime", 0)])
+        switch.ip("link", "set", port, "master", bridge, "up")
+        self.ip("link", "set", ifname, "up")
+        for cidr in addresses:
+            self.add_address(cidr, ifname)
+        return port
+
+    def add_spare_link(self, ifname, up=True):
+        """A link with nothing behind it (a tracked interface that never
+        moves): a veth whose peer "<ifname>p" stays in this namespace, both
+        ends set up or left down (no dummy driver needed)."""
+        peer = f"{ifname}p"
+        if len(peer) > IFNAMSIZ:
+            raise LabError(f"peer name {peer!r} too long")
+        self.ip("link", "add", ifname, "type", "veth", "peer", "name", peer)
+        if up:
+            self.ip("link", "set", peer, "up")
+            self.ip("link", "set", ifname, "up")
+
+    def add_aggregate(self, name, members, far):
+        """A bridge `name` here with veth members (e.g. m1, m2) whose other
+        ends ("<member>-<host>") live in host `far` and are up; the bridge is
+        up once its ports forward (STP off, forward delay 0). A bond tracker
+        follows it like a bond: members lost by pulling their far end."""
+        self.ip("link", "add", name, "type", "bridge", "stp_state", "0",
+                "forward_delay", "0")
+        for member in members:
+            peer = f"{member}-{self.name}"
+            if len(peer) > IFNAMSIZ:
+                raise LabError(f"peer name {peer!r} too long")
+            self.ip("link", "add", member, "type", "veth", "peer", "name", peer,
+                    "netns", far.ns)
+            self.peers[member] = (far, peer)
+            self.ip("link", "set", member, "master", name, "up")
+            far.ip("link", "set", peer, "up")
+        self.ip("link", "set", name, "up")
+        from .process import wait_until
+        wait_until(lambda: self.link_state(name)[0] == "UP", 10.0, f"{name} UP", interval=0.02)
 
     # ---- addresses -----------------------------------------------------
     def add_address(self, cidr, ifname=None):
@@ -337,6 +428,26 @@ class Lab:
         self.switch.ip("link", "set", "br0", "up")
         return self.switch
 
+    def add_bridge(self, bridge):
+        """Another segment: a bridge in the switch namespace, set like br0."""
+        if self.switch is None:
+            self.add_switch()
+        self.switch.ip("link", "add", bridge, "type", "bridge", "stp_state", "0",
+                       "forward_delay", "0", "mcast_snooping", "0")
+        self.switch.ip("link", "set", bridge, "up")
+        return bridge
+
+    def connect(self, a, a_ifname, b, b_ifname, a_addresses=(), b_addresses=()):
+        """A point-to-point cable (veth pair) between hosts a and b, both ends up."""
+        a.ip("link", "add", a_ifname, "type", "veth", "peer", "name", b_ifname,
+             "netns", b.ns)
+        a.peers[a_ifname] = (b, b_ifname)
+        b.peers[b_ifname] = (a, a_ifname)
+        for host, ifname, addresses in ((a, a_ifname, a_addresses), (b, b_ifname, b_addresses)):
+            host.ip("link", "set", ifname, "up")
+            for cidr in addresses:
+                host.add_address(cidr, ifname)
+
     def add_host(self, name, addresses=(), cabled=True):
         """A namespace with eth0 cabled to the switch and the given addresses."""
         port = f"p-{name}"
@@ -357,6 +468,7 @@ class Lab:
             host.ip("link", "add", "eth0", "type", "veth", "peer", "name", port,
                     "netns", self.switch.ns)
             host.port = port
+            host.ports["eth0"] = port
             # A GARP must update the client's ARP entry even right after an
             # earlier update (the locktime would otherwise ignore it).
             host.sysctl_set([("net.ipv4.neigh.eth0.locktime", 0)])

@@ -7,6 +7,12 @@
       node owns the VIP.  Prints "ready" once it listens, then "conn ADDR"
       for each connection, so the harness can see when a probe got through.
 
+  nsprocs.py tls-service --port P --cert FILE --key FILE --banner TEXT [--bind A]
+      A TLS service (an SMTPS stand-in) on one address (default 127.0.0.1):
+      each connection gets the TLS handshake, then one banner line (e.g.
+      "220 n1 ESMTP") and is closed. Prints "ready" once it listens and
+      "conn ADDR" for each connection whose banner was sent.
+
   nsprocs.py probe --target HOST:PORT --interval MS --timeout MS --output FILE
       A stand-in for build/failover-probe (used only when that binary is not
       built), with the same rules and the same JSON report: probes start on a
@@ -21,7 +27,9 @@ import json
 import os
 import signal
 import socket
+import ssl
 import sys
+import threading
 import time
 
 
@@ -41,6 +49,33 @@ def run_service(args):
         except OSError:
             pass
         conn.close()
+
+
+def run_tls_service(args):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(args.cert, args.key)
+    family = socket.AF_INET6 if ":" in args.bind else socket.AF_INET
+    server = socket.socket(family, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind((args.bind, args.port))
+    server.listen(1024)
+    banner = (args.banner + "\r\n").encode()
+    printing = threading.Lock()
+    print("ready", flush=True)
+
+    def serve(conn, peer):
+        conn.settimeout(5.0)
+        try:
+            with context.wrap_socket(conn, server_side=True) as tls:
+                tls.sendall(banner)
+            with printing:
+                print(f"conn {peer[0]}", flush=True)
+        except (OSError, ssl.SSLError):
+            conn.close()
+
+    while True:
+        conn, peer = server.accept()
+        threading.Thread(target=serve, args=(conn, peer), daemon=True).start()
 
 
 def _parse_target(target):
@@ -146,6 +181,12 @@ def main(argv=None):
     svc = sub.add_parser("service", help="answer each TCP connection with a line")
     svc.add_argument("--port", type=int, required=True)
     svc.add_argument("--name", required=True)
+    tls = sub.add_parser("tls-service", help="TLS handshake, then a banner line")
+    tls.add_argument("--port", type=int, required=True)
+    tls.add_argument("--cert", required=True)
+    tls.add_argument("--key", required=True)
+    tls.add_argument("--banner", required=True)
+    tls.add_argument("--bind", default="127.0.0.1")
     prb = sub.add_parser("probe", help="probe HOST:PORT and report gaps as JSON")
     prb.add_argument("--target", required=True)
     prb.add_argument("--interval", type=float, default=10.0, help="ms between probes")
@@ -155,6 +196,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "service":
         run_service(args)
+    elif args.command == "tls-service":
+        run_tls_service(args)
     else:
         run_probe(args)
     return 0

@@ -6,6 +6,10 @@ of the node, so it answers on the VIP exactly while the node holds it.
 Probe: build/failover-probe when it is given and exists, otherwise the
 Python stand-in in nsprocs.py (same gap rules, same JSON fields).  Both run
 in the client namespace until SIGTERM and then write their JSON report.
+TlsService: an SMTPS stand-in (TLS handshake, then a "220 ..." banner) on
+127.0.0.1 inside a node, the target of the daemon's own tls health check;
+its self-signed certificate is made once per lab with openssl.
+
 ask() is a one-shot check from the harness itself (a socket created inside
 the client namespace) that returns the name of the node that answered.
 """
@@ -15,7 +19,9 @@ import os
 import re
 import signal
 import socket
+import subprocess
 import sys
+import time
 
 from .netns import netns_socket
 from .process import wait_until
@@ -36,12 +42,45 @@ class Service:
         self.proc.wait_line(r"^ready$", 10.0)
 
     def stop(self):
+        """Stop the service; returns the moment just before the signal."""
+        moment = time.monotonic()
         self.proc.terminate_quietly()
+        return moment
 
     def wait_client(self, after, timeout=10.0, source=None):
         """Wait for a connection (from address `source`) accepted after `after`."""
         pattern = r"^conn " + (re.escape(source) + "$" if source else "")
         return self.proc.wait_line(pattern, timeout, after)
+
+
+TLS_PORT = 8465
+
+
+def lab_certificate(lab):
+    """(cert, key) paths of a self-signed certificate in the lab's workdir."""
+    cert = os.path.join(lab.workdir, "service.crt")
+    key = os.path.join(lab.workdir, "service.key")
+    if not os.path.exists(cert):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                        "-subj", "/CN=lab.invalid", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True)
+    return cert, key
+
+
+class TlsService(Service):
+    """TLS on host's 127.0.0.1:port: handshake, then `banner` (default
+    "220 <host> ESMTP"), then close; what a tls health check talks to."""
+
+    def __init__(self, host, port=TLS_PORT, banner=None, bind="127.0.0.1", run=1):
+        self.host = host
+        self.port = port
+        cert, key = lab_certificate(host.lab)
+        self.proc = host.spawn([sys.executable, NSPROCS, "tls-service", "--port", str(port),
+                                "--cert", cert, "--key", key, "--bind", bind,
+                                "--banner", banner or f"220 {host.name} ESMTP"],
+                               name=f"{host.name}.tls-service.{run}")
+        self.proc.wait_line(r"^ready$", 10.0)
 
 
 def format_target(address, port):

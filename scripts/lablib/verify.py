@@ -79,6 +79,39 @@ def dual_master_overlaps(agents, instance, end=None, excused=()):
     return overlaps
 
 
+def split_windows(agents, instances, end=None):
+    """[(start, end, duration, {instance: masters})] during which the members
+    of a sync group were MASTER on different nodes: every member has a
+    MASTER and no node is MASTER of all of them.  (A hand-over leaves short
+    moments where a member has no MASTER at all; those are not splits.)"""
+    end = time.monotonic() if end is None else end
+    edges = []
+    for agent in agents:
+        for name in instances:
+            for start, stop in master_intervals(agent, name, end):
+                edges.append((start, 1, agent.name, name))
+                edges.append((stop, -1, agent.name, name))
+    edges.sort(key=lambda e: (e[0], e[1]))
+    masters = {name: set() for name in instances}
+
+    def split():
+        if not all(masters.values()):
+            return False
+        return not set.intersection(*masters.values())
+
+    windows, since, seen = [], None, None
+    for moment, delta, node, name in edges:
+        (masters[name].add if delta > 0 else masters[name].discard)(node)
+        if split() and since is None:
+            since, seen = moment, {k: sorted(v) for k, v in masters.items()}
+        elif not split() and since is not None:
+            windows.append((since, moment, moment - since, seen))
+            since = None
+    if since is not None:
+        windows.append((since, end, end - since, seen))
+    return windows
+
+
 def _outside(start, end, windows):
     """Length of [start, end] not covered by any of the windows."""
     total = end - start

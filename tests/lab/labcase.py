@@ -14,6 +14,12 @@ that no virtual router had two MASTERs for longer than a few advert
 intervals.  Exit 0 pass, 1 fail.  On failure the work directory (configs,
 logs, event logs, probe reports) is kept and its path printed.
 
+Cards about tracking add to the site what they track: a second segment
+(bridge br1, eth1 on each node, the gateway side: add_gateway_segment), a
+router namespace with a point-to-point "uplink" per node (add_router), a
+TLS service on 127.0.0.1 in each node (lablib.TlsService); their configs
+pass `extra` (top-level checks, sync_groups) to agent()/start_pair().
+
 --keepalived PATH runs both nodes with keepalived instead of failoverd: the
 same card then checks keepalived's behaviour (reason checks are skipped, it
 logs none), which is how the harness itself was validated.
@@ -34,6 +40,7 @@ from lablib import verify                      # noqa: E402
 
 VIP4 = "10.99.0.100"
 VIP6 = "fd99::100"
+GATEWAY_VIP = "10.98.0.254"
 
 # The human log lines of each daemon for the same fact.
 LINES = {
@@ -103,17 +110,36 @@ class Case:
         if services:
             self.services = {"n1": lprobe.Service(self.n1), "n2": lprobe.Service(self.n2)}
 
-    def agent(self, host, instances, kind=None):
-        """An agent of the implementation under test (or `kind`) on host."""
+    def add_gateway_segment(self):
+        """The gateway side: bridge br1 on the switch, eth1 on n1 (10.98.0.1)
+        and n2 (10.98.0.2)."""
+        self.lab.add_bridge("br1")
+        self.n1.add_cable("br1", "eth1", ["10.98.0.1/24"])
+        self.n2.add_cable("br1", "eth1", ["10.98.0.2/24"])
+
+    def add_router(self):
+        """A router namespace r with a point-to-point cable to each node:
+        "uplink" on the node, "up-<node>" on the router."""
+        self.router = self.lab.add_host("r", cabled=False)
+        for number, host in ((1, self.n1), (2, self.n2)):
+            self.lab.connect(host, "uplink", self.router, f"up-{host.name}",
+                             [f"10.97.{number}.2/30"], [f"10.97.{number}.1/30"])
+        return self.router
+
+    def agent(self, host, instances, kind=None, extra=None):
+        """An agent of the implementation under test (or `kind`) on host;
+        extra: more top-level settings (checks, sync_groups)."""
         kind = kind or self.impl
         if kind == "keepalived":
             binary = self.args.keepalived or "keepalived"
-            agent = lablib.KeepalivedAgent(self.lab, host, binary, instances)
+            agent = lablib.KeepalivedAgent(self.lab, host, binary, instances,
+                                           extra_config=extra)
         else:
             binary = os.path.abspath(self.args.failoverd)
             if not os.access(binary, os.X_OK):
                 raise AssertionError(f"failoverd binary {binary} not found")
-            agent = lablib.FailoverdAgent(self.lab, host, binary, instances)
+            agent = lablib.FailoverdAgent(self.lab, host, binary, instances,
+                                          extra_config=extra)
         self.agents.append(agent)
         self.set_instances(agent, instances)
         return agent
@@ -131,11 +157,12 @@ class Case:
             self.counters[host.name] = lablib.VrrpCounter(host)
         return self.counters[host.name]
 
-    def start_pair(self, first, second, vip=VIP4):
-        """Start n1 with instances `first` and n2 with `second`; wait for the
-        steady state n1 MASTER / n2 BACKUP with the VIP answered by n1."""
-        n1 = self.agent(self.n1, first)
-        n2 = self.agent(self.n2, second)
+    def start_pair(self, first, second, vip=VIP4, extra=(None, None)):
+        """Start n1 with instances `first` and n2 with `second` (and the
+        top-level settings extra[0], extra[1]); wait for the steady state
+        n1 MASTER / n2 BACKUP with the VIP answered by n1."""
+        n1 = self.agent(self.n1, first, extra=extra[0])
+        n2 = self.agent(self.n2, second, extra=extra[1])
         name = first[0]["name"]
         interval = first[0]["advert_interval"]
         n1.start()
@@ -164,6 +191,18 @@ class Case:
     def answer(self, address=VIP4, expected=None, timeout=10.0):
         """Wait until the client gets an answer on address (from `expected`)."""
         return lprobe.wait_answer(self.client, address, expected, timeout)
+
+    def wait_priority(self, agent, name, before, after_value, timeout, after=None):
+        """Wait for agent's `priority` event of instance name from `before` to
+        `after_value` (written at or after `after`); return it."""
+        return agent.events.wait(timeout, f"{agent.name} {name} priority {before} -> "
+                                 f"{after_value}", "priority", after, instance=name,
+                                 **{"from": before, "to": after_value})
+
+    def wait_track(self, agent, tracker, status, timeout, after=None):
+        """Wait for agent's `track` event of tracker reaching status; return it."""
+        return agent.events.wait(timeout, f"{agent.name} tracker {tracker} {status}", "track",
+                                 after, tracker=tracker, status=status)
 
     def crash_takeover(self, n1, n2, vip=VIP4, name="VI_1"):
         """Card b's core: n1 (MASTER) loses power, n2 must take over and serve.
