@@ -88,7 +88,7 @@ def body(case):
     case.check_vip(n1, VIP4, True)
     case.answer(VIP4, expected="n1", timeout=3.0)
 
-    report = probe.stop()
+    report = case.stop_probe(probe, "n1")
     case.step(f"probe ({probe.implementation}): {report['probes']} probes, "
               f"{report['failed']} failed, gaps "
               f"{[round(g['duration_ms']) for g in report['gaps']]} ms")

@@ -52,7 +52,7 @@ def body(case):
     probe = case.probe(VIP4)
     pull_and_plug(case, n1, n2, "host")
     pull_and_plug(case, n1, n2, "switch")
-    report = probe.stop()
+    report = case.stop_probe(probe, "n1")
     case.step(f"probe ({probe.implementation}): {report['probes']} probes, "
               f"{report['failed']} failed, gaps "
               f"{[round(g['duration_ms']) for g in report['gaps']]} ms")

@@ -54,7 +54,7 @@ def body(case):
     case.check(took < 1.0, f"n1 serves the client within 1 s of the thaw (took {took:.3f}s)")
     late = [t for t in n1.transitions("VI_1") if t["mono"] > frozen]
     case.check(not late, f"n1 stays MASTER, no restart of its state machine ({labcase.brief(late)})")
-    report = probe.stop()
+    report = case.stop_probe(probe, "n1")
     case.check(not any(g["open"] for g in report["gaps"]), "every outage ended")
     case.step(f"probe gaps {[round(g['duration_ms']) for g in report['gaps']]} ms")
     case.check_no_rx_errors()

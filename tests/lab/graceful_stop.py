@@ -33,7 +33,7 @@ def body(case):
     case.check(takeover < 1.0, f"n2 takes over within 1 s of the SIGTERM (took {takeover:.3f}s)")
     case.check_vip(n2, VIP4, True)
     case.served("n2", after=master["mono"])
-    report = probe.stop()
+    report = case.stop_probe(probe, "n2")
     gaps = probe.gaps_after(stopped)
     case.step(f"probe ({probe.implementation}): {report['probes']} probes, "
               f"{report['failed']} failed, gaps after the stop: "

@@ -184,6 +184,16 @@ class Case:
         probe.wait_first_success(self.services.values())
         return probe
 
+    def stop_probe(self, probe, node, count=3, timeout=5.0):
+        """Stop the probe once `node` has served `count` of its connections
+        from now on, so a blip of the last hand-over cannot be cut off by
+        the stop and read as an outage that never ended; return the report."""
+        since = time.monotonic()
+        service = self.services[node]
+        lablib.wait_until(lambda: len(service.proc.find_lines(r"^conn ", since)) >= count,
+                          timeout, f"{count} probes served by {node}")
+        return probe.stop()
+
     def served(self, node, after, timeout=10.0):
         """Wait until node's service accepted a connection after `after`."""
         return self.services[node].wait_client(after, timeout)
@@ -228,7 +238,7 @@ class Case:
                    f"n2 takes over within {master_down + 1.5:.2f} s (took {takeover:.3f}s)")
         self.check_vip(n2, vip, True)
         self.served("n2", after=master["mono"])
-        report = probe.stop()
+        report = self.stop_probe(probe, "n2")
         gaps = probe.gaps_after(crashed)
         self.step(f"probe ({probe.implementation}): {report['probes']} probes, "
                   f"{report['failed']} failed, gaps after the crash: "

@@ -98,7 +98,7 @@ def body(case):
     for vip in lab_vips:
         case.check_vip(n2, vip, False)
 
-    report = probe.stop()
+    report = case.stop_probe(probe, "n1")
     case.step(f"probe ({probe.implementation}): {report['probes']} probes, "
               f"{report['failed']} failed, gaps "
               f"{[round(g['duration_ms']) for g in report['gaps']]} ms")
