@@ -2,7 +2,8 @@
  * control.h - the control socket protocol (server in src/daemon/control.c,
  * client failoverctl in src/ctl/).
  *
- * Unix stream socket (default /run/failoverd.sock, mode 0600). One JSON
+ * Unix stream socket (default /run/failoverd.sock, mode 0600, or 0660 owned
+ * by global.control_group when that is set). One JSON
  * object per line each way. Peer credentials (SO_PEERCRED) decide access:
  * uid 0 may do everything; members of global.control_group may use the
  * read-only commands (status, stats, metrics); anyone else is refused.

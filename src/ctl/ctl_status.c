@@ -74,7 +74,10 @@ static void ctl_format_state(const struct json_object *instance, char *buf, size
 		len += snprintf(buf + len, size - (size_t)len, " [maintenance]");
 	if (ctl_reply_array(instance, "faults", &faults) && len >= 0 && (size_t)len < size) {
 		ctl_join_strings(faults, 0, causes, sizeof(causes));
-		snprintf(buf + len, size - (size_t)len, " [fault=%s]", causes);
+		/* A table cell is bounded; a cut-off list of causes is acceptable. */
+		if (snprintf(buf + len, size - (size_t)len, " [fault=%s]", causes) >=
+		    (int)(size - (size_t)len))
+			buf[size - 1] = '\0';
 	}
 }
 

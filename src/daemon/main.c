@@ -46,8 +46,8 @@ static void usage(FILE *out)
 		"      --no-syslog            do not log to syslog\n"
 		"      --event-log FILE       JSON-lines event log (overrides global.event_log;\n"
 		"                             \"\" disables it)\n"
-		"      --control-socket PATH  control socket path (overrides global.control_socket;\n"
-		"                             the control socket itself is not in this release)\n"
+		"      --control-socket PATH  control socket for failoverctl (overrides\n"
+		"                             global.control_socket; default %s)\n"
 		"      --pid-file PATH        pid file, also a lock against a second instance\n"
 		"                             (default %s)\n"
 		"      --node-name NAME       node name in logs (overrides global.node_name;\n"
@@ -57,10 +57,10 @@ static void usage(FILE *out)
 		"  -h, --help                 print this help and exit\n"
 		"\n"
 		"Signals: SIGTERM/SIGINT stop gracefully (every MASTER sends priority 0 and\n"
-		"removes its VIPs); SIGHUP validates the configuration file and logs the result\n"
-		"(live reload is not in this release: the running configuration is kept).\n"
-		"See failoverd(8) and failoverd.conf(5).\n",
-		CONFIG_DEFAULT_PATH, DEFAULT_PID_FILE);
+		"removes its VIPs); SIGHUP reloads the configuration (an invalid file changes\n"
+		"nothing; unchanged instances are not touched); SIGUSR1 reopens the event log.\n"
+		"See failoverd(8), failoverd.conf(5) and failoverctl(8).\n",
+		CONFIG_DEFAULT_PATH, CONFIG_DEFAULT_SOCKET, DEFAULT_PID_FILE);
 }
 
 static int parse_options(int argc, char **argv, struct daemon_options *o)
