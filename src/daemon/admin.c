@@ -199,11 +199,14 @@ static int admin_start_added(struct daemon *d, const struct config_diff *diff)
 	return 0;
 }
 
-static void admin_apply_globals(struct daemon *d)
+static void admin_apply_globals(struct daemon *d, const struct failoverd_config *old)
 {
 	const struct global_config *g = &d->config->global;
 
 	log_set_facility(g->syslog_facility_value);
+	if (strcmp(g->control_socket, old->global.control_socket) != 0 ||
+	    strcmp(g->control_group, old->global.control_group) != 0)
+		log_warning("reload: control_socket / control_group changes apply at the next start");
 	if (!d->options.node_name && g->node_name[0] && strcmp(g->node_name, d->node_name) != 0) {
 		snprintf(d->node_name, sizeof(d->node_name), "%s", g->node_name);
 		snprintf(d->events.node, sizeof(d->events.node), "%s", g->node_name);
@@ -259,7 +262,7 @@ struct json_object *daemon_reload(struct daemon *d, const char *origin)
 		err = admin_start_added(d, &diff);
 	if (err == 0)
 		err = trackers_rebuild(d, admin_keep_check, &diff);
-	admin_apply_globals(d);
+	admin_apply_globals(d, old);
 	for (size_t i = 0; i < d->instance_count; i++) {
 		struct vrrp_instance *inst = d->instances[i];
 

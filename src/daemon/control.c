@@ -402,8 +402,12 @@ int control_open(struct daemon *d, const char *path, const char *group_name)
 	mode_t old = umask(0177);
 	err = bind(s->fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ? -errno : 0;
 	umask(old);
-	if (err < 0)
-		goto fail;
+	if (err < 0) {
+		/* Nothing of ours is at path: never unlink what someone else bound. */
+		close(s->fd);
+		free(s);
+		return err;
+	}
 	if (s->has_group && (chown(path, 0, s->group) < 0 || chmod(path, 0660) < 0)) {
 		err = -errno;
 		goto fail;
