@@ -53,25 +53,15 @@ static void config_parse_check_name(struct config_parser *parser, const config_s
 				    struct check_config *check, const char *where)
 {
 	const struct failoverd_config *config = parser->config;
-	const config_setting_t *member = config_setting_get_member(group, "name");
-	const char *name;
+	const config_setting_t *member =
+	    config_parse_name(parser, group, where, "check", check->name, sizeof(check->name));
 
-	switch (config_get_string(parser, group, "name", where, CONFIG_NAME_MAX, false, &name)) {
-	case CONFIG_ABSENT:
-		config_error_missing(parser, group, "name", where);
-		return;
-	case CONFIG_INVALID:
-		return;
-	default:
-		break;
-	}
-	snprintf(check->name, sizeof(check->name), "%s", name);
-	if (!config_check_name(parser, member, name, "check"))
+	if (!member)
 		return;
 	for (const struct check_config *other = config->checks; other < check; other++)
-		if (strcmp(other->name, name) == 0)
+		if (strcmp(other->name, check->name) == 0)
 			config_error(parser, member,
-				     "check name '%s' is already defined at line %d", name,
+				     "check name '%s' is already defined at line %d", check->name,
 				     other->line);
 }
 

@@ -77,27 +77,17 @@ static void config_parse_instance_name(struct config_parser *parser, const confi
 				       struct instance_config *instance, const char *where)
 {
 	struct failoverd_config *config = parser->config;
-	const config_setting_t *member = config_setting_get_member(group, "name");
-	const char *name;
+	const config_setting_t *member =
+	    config_parse_name(parser, group, where, "instance", instance->name,
+			      sizeof(instance->name));
 
-	switch (config_get_string(parser, group, "name", where, CONFIG_NAME_MAX, false, &name)) {
-	case CONFIG_ABSENT:
-		config_error_missing(parser, group, "name", where);
-		return;
-	case CONFIG_INVALID:
-		return;
-	default:
-		break;
-	}
-	/* Kept even when invalid, so references to it do not cascade. */
-	snprintf(instance->name, sizeof(instance->name), "%s", name);
-	if (!config_check_name(parser, member, name, "instance"))
+	if (!member)
 		return;
 	for (const struct instance_config *other = config->instances; other < instance; other++)
-		if (strcmp(other->name, name) == 0)
+		if (strcmp(other->name, instance->name) == 0)
 			config_error(parser, member,
 				     "instance name '%s' is already used by the instance at %s:%d",
-				     name, other->file ? other->file : parser->path, other->line);
+				     instance->name, other->file ? other->file : parser->path, other->line);
 }
 
 static void config_parse_interface(struct config_parser *parser, const config_setting_t *group,

@@ -240,4 +240,14 @@ void config_instance_release(struct instance_config *instance);
 /* Index of the check called name, or -1. */
 int config_find_check(const struct failoverd_config *config, const char *name);
 
+/*
+ * Reads the required "name" of an instance, check or sync group into out
+ * (kept even when invalid, so references to it do not cascade). Returns the
+ * setting when the name is present and valid (for the caller's uniqueness
+ * check), NULL otherwise (the error is already reported).
+ */
+const config_setting_t *config_parse_name(struct config_parser *parser,
+					  const config_setting_t *group, const char *where,
+					  const char *kind, char *out, size_t size);
+
 #endif

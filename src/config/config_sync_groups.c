@@ -23,25 +23,15 @@ static void config_parse_sync_group_name(struct config_parser *parser,
 					 struct sync_group_config *sync, const char *where)
 {
 	const struct failoverd_config *config = parser->config;
-	const config_setting_t *member = config_setting_get_member(group, "name");
-	const char *name;
+	const config_setting_t *member =
+	    config_parse_name(parser, group, where, "sync group", sync->name, sizeof(sync->name));
 
-	switch (config_get_string(parser, group, "name", where, CONFIG_NAME_MAX, false, &name)) {
-	case CONFIG_ABSENT:
-		config_error_missing(parser, group, "name", where);
-		return;
-	case CONFIG_INVALID:
-		return;
-	default:
-		break;
-	}
-	snprintf(sync->name, sizeof(sync->name), "%s", name);
-	if (!config_check_name(parser, member, name, "sync group"))
+	if (!member)
 		return;
 	for (const struct sync_group_config *other = config->sync_groups; other < sync; other++)
-		if (strcmp(other->name, name) == 0)
+		if (strcmp(other->name, sync->name) == 0)
 			config_error(parser, member,
-				     "sync group name '%s' is already defined at line %d", name,
+				     "sync group name '%s' is already defined at line %d", sync->name,
 				     other->line);
 }
 

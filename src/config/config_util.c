@@ -302,3 +302,24 @@ bool config_address_is_unicast(const struct ip_address *address)
 	}
 	return !IN6_IS_ADDR_UNSPECIFIED(&address->in.v6) && !IN6_IS_ADDR_MULTICAST(&address->in.v6);
 }
+
+const config_setting_t *config_parse_name(struct config_parser *parser,
+					  const config_setting_t *group, const char *where,
+					  const char *kind, char *out, size_t size)
+{
+	const config_setting_t *member = config_setting_get_member(group, "name");
+	const char *name;
+
+	switch (config_get_string(parser, group, "name", where, CONFIG_NAME_MAX, false, &name)) {
+	case CONFIG_ABSENT:
+		config_error_missing(parser, group, "name", where);
+		return NULL;
+	case CONFIG_INVALID:
+		return NULL;
+	default:
+		break;
+	}
+	/* Kept even when invalid, so references to it do not cascade. */
+	snprintf(out, size, "%s", name);
+	return config_check_name(parser, member, name, kind) ? member : NULL;
+}
