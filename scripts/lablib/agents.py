@@ -16,12 +16,22 @@ power lost) / freeze / thaw, transitions() and wait_state().
 Each agent also records the moments the harness killed it (`deaths`), so the
 merged time line knows that a SIGKILLed MASTER stopped being one then, even
 though it could not log it.
+
+A failoverd agent also answers on its control socket (<workdir>/<node>.
+failoverd.sock, a file: no `ip netns exec` needed): ctl() runs failoverctl
+against it (ctl_binary, set by the caller; default: failoverctl next to the
+failoverd binary), ctl_json() parses its --json reply, status()/stats()/
+metrics() return the daemon's answers, reload() asks for a reload through
+failoverctl or SIGHUP, and control_connect() opens a raw connection for
+cards that misbehave on purpose.
 """
 
 import contextlib
 import json
 import os
 import signal
+import socket
+import subprocess
 import time
 
 from . import conf
@@ -225,16 +235,98 @@ class Agent:
         return self.proc.tail(count) if self.proc else []
 
 
+class CtlResult:
+    """One failoverctl run: exit code, stdout, stderr, seconds it took."""
+
+    def __init__(self, argv, code, stdout, stderr, seconds):
+        self.argv = argv
+        self.code = code
+        self.stdout = stdout
+        self.stderr = stderr
+        self.seconds = seconds
+
+    def __repr__(self):
+        return (f"CtlResult({' '.join(self.argv[1:])}: exit {self.code} in "
+                f"{self.seconds * 1000:.0f} ms, stdout {self.stdout[:200]!r}, "
+                f"stderr {self.stderr[:200]!r})")
+
+    def json(self):
+        """The reply object printed by --json (ValueError if it is not one)."""
+        return json.loads(self.stdout)
+
+
 class FailoverdAgent(Agent):
-    """failoverd, driven through its command line, event log and stderr."""
+    """failoverd, driven through its command line, event log, stderr and
+    control socket."""
 
     kind = "failoverd"
 
-    def __init__(self, lab, host, binary, instances, name=None, extra_config=None):
+    def __init__(self, lab, host, binary, instances, name=None, extra_config=None,
+                 ctl_binary=None):
         super().__init__(lab, host, binary, instances, name)
         self.extra_config = extra_config
         self.event_log_path = self.path("events.jsonl")
         self.events = EventLog(self.event_log_path)
+        self.socket_path = self.path("sock")
+        self.ctl_binary = ctl_binary or os.path.join(os.path.dirname(binary), "failoverctl")
+
+    # ---- control socket ------------------------------------------------
+    def ctl(self, *args, timeout=20.0):
+        """Run `failoverctl --socket <ours> ARGS...` (in the harness's own
+        namespace: the socket is a file); return a CtlResult."""
+        argv = [self.ctl_binary, "--socket", self.socket_path, *args]
+        started = time.monotonic()
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise LabTimeout(f"{' '.join(argv)} did not exit within {timeout:g}s")
+        return CtlResult(argv, done.returncode, done.stdout, done.stderr,
+                         time.monotonic() - started)
+
+    def ctl_json(self, *args, expect_code=0, timeout=20.0):
+        """failoverctl --json ARGS: the reply object; fails unless the exit
+        code is expect_code."""
+        result = self.ctl("--json", *args, timeout=timeout)
+        if result.code != expect_code:
+            raise AssertionError(f"{self.name}: failoverctl {' '.join(args)} exits "
+                                 f"{expect_code} ({result})")
+        return result.json()
+
+    def status(self):
+        return self.ctl_json("status")
+
+    def stats(self):
+        return self.ctl_json("stats")
+
+    def metrics(self):
+        """The Prometheus text of `failoverctl metrics`."""
+        result = self.ctl("metrics")
+        if result.code != 0:
+            raise AssertionError(f"{self.name}: failoverctl metrics exits 0 ({result})")
+        return result.stdout
+
+    def reload(self, via="failoverctl", rewrite=True):
+        """Write the config again (unless rewrite is False) and reload: via
+        "failoverctl" (returns the CtlResult of `--json reload`) or "sighup"
+        (returns the moment the signal was sent)."""
+        if rewrite:
+            self.write_config()
+        if via == "sighup":
+            return self.proc.signal(signal.SIGHUP)
+        return self.ctl("--json", "reload")
+
+    def control_connect(self, timeout=2.0):
+        """A raw connection to the control socket (blocking, with timeout)."""
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        sock.connect(self.socket_path)
+        return sock
+
+    def wait_reload(self, timeout, after, **fields):
+        """Wait for the reload event written at or after `after`."""
+        return self.events.wait(timeout, f"{self.name} reload event {fields or ''}",
+                                "reload", after, **fields)
 
     def write_config(self):
         with open(self.config_path, "w") as f:
@@ -326,4 +418,4 @@ class KeepalivedAgent(Agent):
         return wait_until(self.vrrp_child_pid, timeout, "keepalived vrrp child pid file")
 
 
-__all__ = ["EventLog", "FailoverdAgent", "KeepalivedAgent", "LabTimeout", "STATE_LINE"]
+__all__ = ["CtlResult", "EventLog", "FailoverdAgent", "KeepalivedAgent", "LabTimeout", "STATE_LINE"]

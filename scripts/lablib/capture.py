@@ -8,7 +8,10 @@ Checksum status values are Wireshark's: 0 bad, 1 good, 2 unverified.
 Each packet also carries "time", its capture time in seconds (float, the
 wall clock of the capture; only differences between packets are meant), and
 largest_gap() gives the longest silence between consecutive adverts of one
-sender: the timing of a MASTER's adverts.
+sender: the timing of a MASTER's adverts; advert_gaps() gives every gap per
+(sender, VRID), for checking that no advert left out of rhythm.
+decode_arp() reads ARP packets back (a gratuitous ARP is one whose sender
+and target protocol addresses are the same: the announcement of a VIP).
 """
 
 import os
@@ -59,6 +62,36 @@ def decode_vrrp(path):
         packet["time"] = float(packet["frame.time_epoch"])
         packets.append(packet)
     return packets
+
+
+ARP_FIELDS = ["frame.time_epoch", "eth.src", "arp.opcode", "arp.src.hw_mac",
+              "arp.src.proto_ipv4", "arp.dst.hw_mac", "arp.dst.proto_ipv4"]
+
+
+def decode_arp(path):
+    """[{field: value, "time", "gratuitous"}] for every ARP packet in the capture."""
+    argv = ["tshark", "-r", path, "-Y", "arp", "-T", "fields", "-E", "separator=\t"]
+    for field in ARP_FIELDS:
+        argv += ["-e", field]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    packets = []
+    for line in out.splitlines():
+        values = line.split("\t")
+        packet = dict(zip(ARP_FIELDS, values + [""] * (len(ARP_FIELDS) - len(values))))
+        packet["time"] = float(packet["frame.time_epoch"])
+        packet["gratuitous"] = (packet["arp.src.proto_ipv4"] != "" and
+                                packet["arp.src.proto_ipv4"] == packet["arp.dst.proto_ipv4"])
+        packets.append(packet)
+    return packets
+
+
+def advert_gaps(packets):
+    """{(src, vrid): [gap seconds between consecutive adverts]} in capture order."""
+    times = {}
+    for packet in packets:
+        times.setdefault((packet["src"], packet["vrrp.virt_rtr_id"]), []).append(packet["time"])
+    return {key: [b - a for a, b in zip(sorted(ts), sorted(ts)[1:])]
+            for key, ts in times.items()}
 
 
 def largest_gap(packets, src):

@@ -330,6 +330,11 @@ class Host:
         bare = address.split("/")[0]
         return any(a.split("/")[0] == bare for a in self.addresses(ifname))
 
+    def mac_address(self, ifname=None):
+        """The link-layer address of ifname (lower case, colon separated)."""
+        out = self.ip("-j", "link", "show", "dev", ifname or self.ifname).stdout
+        return json.loads(out)[0]["address"]
+
     def link_state(self, ifname=None):
         out = self.ip("-j", "link", "show", "dev", ifname or self.ifname).stdout
         link = json.loads(out)[0]
