@@ -434,7 +434,8 @@ def scenario_exits(ctl, workdir):
     try_help = "Try 'failoverctl --help'.\n"
     usage_cases = [
         ([], "failoverctl: no command given\n" + try_help),
-        (["verify", "a.jsonl"], "failoverctl: unknown command 'verify'\n" + try_help),
+        (["verify"], "failoverctl: verify: no log given\n"
+                     "Usage: failoverctl [OPTIONS] verify [--tolerance SECONDS] LOG...\n"),
         (["bogus"], "failoverctl: unknown command 'bogus'\n" + try_help),
         (["--bogus", "status"], "failoverctl: unrecognized option '--bogus'\n" + try_help),
         (["status", "extra"], "failoverctl: status: wrong number of arguments\n"
@@ -476,9 +477,10 @@ def scenario_help(ctl, workdir):
     check_equal((code, err), (0, ""), "--help")
     for command in ("status", "stats", "metrics", "reload", "maintenance INSTANCE|all on|off"):
         check(f"\n  {command} " in out or f"\n  {command}\n" in out, f"--help lacks {command}")
-    check("verify" not in out, "--help offers verify, which does not exist yet")
+    check("\n  verify [--tolerance SECONDS] LOG...\n" in out, "--help lacks verify")
     for code_line in ("  0  success", "  1  usage error", "  2  failoverd cannot be reached",
-                      "  3  permission denied", "  4  failoverd refused"):
+                      "  3  permission denied", "  4  failoverd refused",
+                      "  5  verify found a violation"):
         check(f"\n{code_line}" in out, f"--help lacks exit code line {code_line!r}")
     for option in ("--socket PATH", "--json", "--help", "--version", "FAILOVERD_SOCKET",
                    "/run/failoverd.sock"):
