@@ -31,6 +31,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import time
 
@@ -317,10 +318,20 @@ class FailoverdAgent(Agent):
         return self.ctl("--json", "reload")
 
     def control_connect(self, timeout=2.0):
-        """A raw connection to the control socket (blocking, with timeout)."""
+        """A raw connection to the control socket (blocking, with timeout).
+        The connect itself is blocking with SO_SNDTIMEO: a Unix socket whose
+        listen backlog is full makes a non-blocking connect fail with EAGAIN
+        at once, where a client would simply wait to be accepted."""
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        whole = int(timeout)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO,
+                        struct.pack("ll", whole, int((timeout - whole) * 1e6)))
+        try:
+            sock.connect(self.socket_path)
+        except BaseException:
+            sock.close()
+            raise
         sock.settimeout(timeout)
-        sock.connect(self.socket_path)
         return sock
 
     def wait_reload(self, timeout, after, **fields):
