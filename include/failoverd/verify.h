@@ -10,7 +10,9 @@
  * A virtual router across nodes is (vrid, family): instance names may differ
  * per node. Nodes are merged by ts (wall clock); mono is per node and per
  * boot, so it is never compared across nodes. The events of one node keep
- * their order in its log, whatever its ts says.
+ * their order in its log, whatever its ts says. A MASTER interval that a
+ * node's log leaves open ends at its last event, or later when a peer's log
+ * shows it still MASTER (the peer yielded to its advert).
  *
  * Violations (the logs show something VRRP must not do):
  *   - two nodes MASTER of one virtual router at once for longer than the
@@ -89,6 +91,7 @@ enum verify_change_kind {
 	VERIFY_CHANGE_RESTART,	 /* MASTER ends: restarted without stop */
 	VERIFY_CHANGE_STOP,	 /* MASTER ends: stop event while MASTER */
 	VERIFY_CHANGE_LOG_END,	 /* MASTER ends: the end of its log */
+	VERIFY_CHANGE_SEEN,	 /* MASTER ends: a peer's log shows it MASTER until here */
 };
 
 struct verify_change {
@@ -100,6 +103,7 @@ struct verify_change {
 	const char *reason;	    /* "" when the event has none */
 	int priority;		    /* -1 when the event has none */
 	const char *master;	    /* NULL when the event has none */
+	const char *witness;	    /* VERIFY_CHANGE_SEEN: the peer whose log shows it */
 	const char *file;
 	unsigned long line;
 	uint64_t order; /* private: keeps sorting stable */
@@ -116,6 +120,7 @@ struct verify_overlap {
 };
 
 struct verify_interval; /* private */
+struct verify_sighting; /* private */
 
 struct verify_router {
 	int vrid;
@@ -128,6 +133,8 @@ struct verify_router {
 	size_t overlap_count, overlap_size;
 	struct verify_interval *intervals; /* private: MASTER intervals */
 	size_t interval_count, interval_size;
+	struct verify_sighting *sightings; /* private: addresses of masters */
+	size_t sighting_count, sighting_size;
 };
 
 struct verify_file {

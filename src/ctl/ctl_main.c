@@ -45,7 +45,8 @@ static void ctl_usage(FILE *out)
 		"Options:\n"
 		"  -s, --socket PATH  control socket (default: $" CTL_SOCKET_ENV
 		", else " CTL_DEFAULT_SOCKET ")\n"
-		"  -j, --json         print the daemon's reply object (pretty-printed JSON)\n"
+		"  -j, --json         print the daemon's reply object (pretty-printed JSON);\n"
+		"                     verify: the report as one JSON object\n"
 		"      --tolerance SECONDS\n"
 		"                     verify: longest overlap of two MASTERs that is not a\n"
 		"                     violation; the advert interval plus skew (default 1)\n"

@@ -53,6 +53,7 @@ static void verify_free_router(struct verify_router *r)
 		free(r->overlaps[i].nodes);
 	free(r->overlaps);
 	free(r->intervals);
+	free(r->sightings);
 }
 
 void verify_free(struct verify *v)
@@ -97,6 +98,18 @@ bool verify_reserve(struct verify *v, void *array, size_t *size, size_t count, s
 	memcpy(array, &items, sizeof(items));
 	*size = grown;
 	return true;
+}
+
+/* qsort, which must not be given a NULL array even when it is empty. */
+void verify_sort(void *items, size_t count, size_t size, int (*compare)(const void *, const void *))
+{
+	if (count > 1)
+		qsort(items, count, size, compare);
+}
+
+int verify_compare_int64(int64_t a, int64_t b)
+{
+	return a < b ? -1 : a > b;
 }
 
 /* ---- interned strings ---------------------------------------------------- */
@@ -270,7 +283,7 @@ const char *verify_change_kind_name(enum verify_change_kind kind)
 	static const char *const names[] = {
 	    [VERIFY_CHANGE_STATE] = "state",	 [VERIFY_CHANGE_LOG_START] = "log_start",
 	    [VERIFY_CHANGE_RESTART] = "restart", [VERIFY_CHANGE_STOP] = "stop",
-	    [VERIFY_CHANGE_LOG_END] = "log_end",
+	    [VERIFY_CHANGE_LOG_END] = "log_end", [VERIFY_CHANGE_SEEN] = "seen",
 	};
 
 	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";

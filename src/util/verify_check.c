@@ -14,20 +14,17 @@
  *   - the node's MASTER intervals per virtual router are known.
  * A start resets every instance to INIT. A start with no stop since the
  * previous run means the agent was killed: what it was MASTER of ends at its
- * last event before the start (nothing later shows it alive). A log that
+ * last event before the start (nothing later in its own log shows it alive;
+ * a peer's log may, see verify_overlap.c). A log that
  * begins without a start leaves states unknown until then: an instance's
  * first event is believed, and one that leaves MASTER was MASTER since the
  * node's first event. A MASTER interval still open at the end of a node's
- * logs ends at its last event.
+ * logs ends at its last event (or later, again by a peer's log).
  *
- * Then per virtual router: a sweep over the intervals' edges (ends before
- * starts at the same microsecond, so a hand-over to the microsecond is no
- * overlap) finds the times when two or more nodes were MASTER. Each such
- * time is an overlap; one longer than the tolerance is a violation.
+ * Then verify_overlap.c lays the MASTER intervals of all nodes side by side.
  */
 #include "verify_internal.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,19 +63,6 @@ struct verify_node_run {
 };
 
 /* ---- ordering ------------------------------------------------------------ */
-
-/* qsort, which must not be given a NULL array even when it is empty. */
-static void verify_sort(void *items, size_t count, size_t size,
-			int (*compare)(const void *, const void *))
-{
-	if (count > 1)
-		qsort(items, count, size, compare);
-}
-
-static int verify_compare_int64(int64_t a, int64_t b)
-{
-	return a < b ? -1 : a > b;
-}
 
 /* A node's events, log by log in line order. */
 static int verify_compare_by_file(const void *left, const void *right)
@@ -198,16 +182,61 @@ static void verify_master_open(struct verify_node_run *run, struct verify_instan
 	};
 }
 
-static void verify_master_close(struct verify *v, struct verify_instance_run *inst, int64_t end_us)
+/* The interval recorded, or NULL when out of memory. */
+static struct verify_interval *verify_master_close(struct verify *v,
+						   struct verify_instance_run *inst, int64_t end_us)
 {
 	struct verify_router *r = &v->routers[inst->router];
 
 	inst->master = false;
 	if (!verify_reserve(v, &r->intervals, &r->interval_size, r->interval_count,
 			    sizeof(*r->intervals)))
-		return;
+		return NULL;
 	inst->interval.end_us = end_us > inst->interval.start_us ? end_us : inst->interval.start_us;
-	r->intervals[r->interval_count++] = inst->interval;
+	r->intervals[r->interval_count] = inst->interval;
+	return &r->intervals[r->interval_count++];
+}
+
+/*
+ * Ends a MASTER interval where the log stops showing it (event at, a
+ * timeline line of kind); a peer's log may move the end up to limit_us.
+ */
+static void verify_master_end_implied(struct verify *v, const struct verify_node_run *run,
+				      struct verify_instance_run *inst,
+				      enum verify_change_kind kind, const struct verify_event *at,
+				      int64_t limit_us)
+{
+	struct verify_interval *interval = verify_master_close(v, inst, at->ts_us);
+
+	verify_change_add(v, run, inst, kind, at);
+	if (!interval || v->error)
+		return;
+	interval->implied = true;
+	interval->limit_us = limit_us;
+	interval->change = v->routers[inst->router].change_count - 1;
+}
+
+/* Remembers a master's address that e shows (see struct verify_sighting). */
+static void verify_sighting_add(struct verify *v, const struct verify_node_run *run,
+				const struct verify_event *e)
+{
+	struct verify_router *r = &v->routers[e->router];
+	bool own = e->to == VERIFY_STATE_MASTER;
+
+	if (!e->master ||
+	    (!own && (e->to != VERIFY_STATE_BACKUP || strcmp(e->reason, "higher_priority_advert"))))
+		return;
+	if (!verify_reserve(v, &r->sightings, &r->sighting_size, r->sighting_count,
+			    sizeof(*r->sightings)))
+		return;
+	r->sightings[r->sighting_count++] = (struct verify_sighting){
+	    .ts_us = e->ts_us,
+	    .address = e->master,
+	    .node = run->node,
+	    .own = own,
+	    .file = v->files[e->file].name,
+	    .line = e->line,
+	};
 }
 
 /* Where a problem about event e of run shows. */
@@ -280,13 +309,10 @@ static void verify_node_start(struct verify *v, struct verify_node_run *run,
 				   "at its last event, %s:%lu (%s)",
 				   v->files[last->file].name, last->line,
 				   verify_format_time(last->ts_us, 3, when, sizeof(when)));
-		for (size_t i = 0; i < run->instance_count; i++) {
-			struct verify_instance_run *inst = &run->instances[i];
-			if (!inst->master)
-				continue;
-			verify_master_close(v, inst, last->ts_us);
-			verify_change_add(v, run, inst, VERIFY_CHANGE_RESTART, last);
-		}
+		for (size_t i = 0; i < run->instance_count; i++)
+			if (run->instances[i].master)
+				verify_master_end_implied(v, run, &run->instances[i],
+							  VERIFY_CHANGE_RESTART, last, e->ts_us);
 	}
 	verify_node_reset(run, e);
 }
@@ -419,6 +445,7 @@ static void verify_node_state(struct verify *v, struct verify_node_run *run,
 		verify_master_open(run, inst, v, e);
 	if (was_master || e->from == VERIFY_STATE_MASTER || e->to == VERIFY_STATE_MASTER)
 		verify_change_add(v, run, inst, VERIFY_CHANGE_STATE, e);
+	verify_sighting_add(v, run, e);
 	inst->state = e->to;
 	inst->set_by = e;
 }
@@ -426,13 +453,10 @@ static void verify_node_state(struct verify *v, struct verify_node_run *run,
 /* The end of the node's logs: MASTER intervals still open end here. */
 static void verify_node_end(struct verify *v, struct verify_node_run *run)
 {
-	for (size_t i = 0; i < run->instance_count; i++) {
-		struct verify_instance_run *inst = &run->instances[i];
-		if (!inst->master)
-			continue;
-		verify_master_close(v, inst, run->last->ts_us);
-		verify_change_add(v, run, inst, VERIFY_CHANGE_LOG_END, run->last);
-	}
+	for (size_t i = 0; i < run->instance_count; i++)
+		if (run->instances[i].master)
+			verify_master_end_implied(v, run, &run->instances[i], VERIFY_CHANGE_LOG_END,
+						  run->last, INT64_MAX);
 	free(run->instances);
 }
 
@@ -457,114 +481,6 @@ static void verify_replay_node(struct verify *v, const struct verify_event *even
 		run.last = e;
 	}
 	verify_node_end(v, &run);
-}
-
-/* ---- dual masters --------------------------------------------------------- */
-
-struct verify_edge {
-	int64_t ts_us;
-	int delta; /* +1 an interval starts, -1 it ends */
-	size_t interval;
-};
-
-static int verify_compare_edges(const void *left, const void *right)
-{
-	const struct verify_edge *a = left, *b = right;
-
-	if (a->ts_us != b->ts_us)
-		return verify_compare_int64(a->ts_us, b->ts_us);
-	if (a->delta != b->delta)
-		return a->delta < b->delta ? -1 : 1; /* ends first */
-	return a->interval < b->interval ? -1 : a->interval > b->interval;
-}
-
-static void verify_overlap_add(struct verify *v, int router, struct verify_overlap *o,
-			       const bool *in_window)
-{
-	struct verify_router *r = &v->routers[router];
-	char names[512], duration[32], tolerance[32], start[VERIFY_TIME_MAX], end[VERIFY_TIME_MAX];
-
-	if (!verify_reserve(v, &r->overlaps, &r->overlap_size, r->overlap_count,
-			    sizeof(*r->overlaps)))
-		return;
-	o->nodes = calloc(v->node_count, sizeof(*o->nodes));
-	if (!o->nodes) {
-		v->error = -ENOMEM;
-		return;
-	}
-	for (size_t n = 0; n < v->node_count; n++)
-		if (in_window[n])
-			o->nodes[o->node_count++] = v->internal->nodes[n];
-	o->violation = o->end_us - o->start_us > v->tolerance_us;
-	r->overlaps[r->overlap_count++] = *o;
-	if (!o->violation)
-		return;
-	verify_join_names(o->nodes, o->node_count, names, sizeof(names));
-	struct verify_problem where = {
-	    .kind = VERIFY_DUAL_MASTER,
-	    .file = o->file,
-	    .line = o->line,
-	    .ts_us = o->start_us,
-	    .router = router,
-	};
-	verify_problem_add(
-	    v, &where,
-	    "dual master: %s MASTER at once for %s s, from %s to %s "
-	    "(tolerance %s s)",
-	    names, verify_format_seconds(o->end_us - o->start_us, duration, sizeof(duration)),
-	    verify_format_time(o->start_us, 3, start, sizeof(start)),
-	    verify_format_time(o->end_us, 3, end, sizeof(end)),
-	    verify_format_seconds(v->tolerance_us, tolerance, sizeof(tolerance)));
-}
-
-/* Walks the edges of one router's intervals; masters[n]: open intervals of node n. */
-static void verify_sweep(struct verify *v, int router, const struct verify_edge *edges,
-			 size_t count, int *masters, bool *in_window)
-{
-	const struct verify_interval *intervals = v->routers[router].intervals;
-	struct verify_overlap overlap = {0};
-	size_t active = 0; /* nodes with an open interval */
-
-	for (size_t i = 0; i < count && !v->error; i++) {
-		const struct verify_interval *interval = &intervals[edges[i].interval];
-		uint32_t node = interval->node;
-		if (edges[i].delta > 0 && masters[node]++ == 0 && ++active >= 2) {
-			if (active == 2) {
-				overlap = (struct verify_overlap){.start_us = edges[i].ts_us,
-								  .file = interval->file,
-								  .line = interval->line};
-				for (size_t n = 0; n < v->node_count; n++)
-					in_window[n] = masters[n] > 0;
-			}
-			in_window[node] = true;
-		} else if (edges[i].delta < 0 && --masters[node] == 0 && active-- == 2) {
-			overlap.end_us = edges[i].ts_us;
-			if (overlap.end_us > overlap.start_us)
-				verify_overlap_add(v, router, &overlap, in_window);
-		}
-	}
-}
-
-static void verify_find_overlaps(struct verify *v, int router)
-{
-	const struct verify_router *r = &v->routers[router];
-	struct verify_edge *edges = calloc(2 * r->interval_count + 1, sizeof(*edges));
-	int *masters = calloc(v->node_count + 1, sizeof(*masters));
-	bool *in_window = calloc(v->node_count + 1, sizeof(*in_window));
-
-	if (!edges || !masters || !in_window) {
-		v->error = -ENOMEM;
-	} else {
-		for (size_t i = 0; i < r->interval_count; i++) {
-			edges[2 * i] = (struct verify_edge){r->intervals[i].start_us, +1, i};
-			edges[2 * i + 1] = (struct verify_edge){r->intervals[i].end_us, -1, i};
-		}
-		verify_sort(edges, 2 * r->interval_count, sizeof(*edges), verify_compare_edges);
-		verify_sweep(v, router, edges, 2 * r->interval_count, masters, in_window);
-	}
-	free(edges);
-	free(masters);
-	free(in_window);
 }
 
 /* ---- the whole check ------------------------------------------------------ */

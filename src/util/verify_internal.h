@@ -6,7 +6,8 @@
  *                    times and names
  *   verify_parse.c   a line of a log -> an event (or a malformed line)
  *   verify_check.c   each node's history replayed: transitions, restarts,
- *                    MASTER intervals; then dual masters per virtual router
+ *                    MASTER intervals
+ *   verify_overlap.c dual masters per virtual router, from those intervals
  *   verify_report.c  the text and JSON reports
  */
 #ifndef FAILOVERD_VERIFY_INTERNAL_H
@@ -49,6 +50,26 @@ struct verify_interval {
 	uint32_t node;
 	int64_t start_us, end_us;
 	const char *file; /* the event that began it */
+	unsigned long line;
+	/* An end the log only implies (end of log, restart without stop) may
+	 * move up to limit_us when a peer's log shows the node MASTER later;
+	 * change is the timeline line that shows that end. */
+	bool implied;
+	int64_t limit_us;
+	size_t change;
+};
+
+/*
+ * A master's address in a state event: the node's own, announced when it
+ * becomes MASTER (own), or the master whose advert a peer yielded to
+ * (higher_priority_advert): that master was alive and MASTER at ts.
+ */
+struct verify_sighting {
+	int64_t ts_us;
+	const char *address;
+	uint32_t node; /* who logged it */
+	bool own;
+	const char *file;
 	unsigned long line;
 };
 
@@ -97,6 +118,14 @@ void verify_malformed_add(struct verify *v, size_t file, unsigned long line, con
 
 /* "lb1", "lb1 and lb2", "lb1, lb2 and lb3" (truncated to size). */
 void verify_join_names(const char *const *names, size_t count, char *buf, size_t size);
+
+/* qsort that accepts an empty (NULL) array. */
+void verify_sort(void *items, size_t count, size_t size,
+		 int (*compare)(const void *, const void *));
+int verify_compare_int64(int64_t a, int64_t b);
+
+/* Finds the overlaps of routers[router] (and records the violations). */
+void verify_find_overlaps(struct verify *v, int router);
 
 bool verify_kind_is_violation(enum verify_kind kind);
 const char *verify_change_kind_name(enum verify_change_kind kind);

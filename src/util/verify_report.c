@@ -70,7 +70,11 @@ static void verify_print_change(const struct verify_router *r, const struct veri
 	char when[VERIFY_TIME_MAX], what[160];
 
 	verify_format_time(c->ts_us, 3, when, sizeof(when));
-	if (c->kind != VERIFY_CHANGE_STATE)
+	if (c->kind == VERIFY_CHANGE_SEEN)
+		snprintf(what, sizeof(what),
+			 "MASTER ends: last seen in %s's log (it yielded to %s)", c->witness,
+			 c->node);
+	else if (c->kind != VERIFY_CHANGE_STATE)
 		snprintf(what, sizeof(what), "%s", endings[c->kind]);
 	else if (*c->reason)
 		snprintf(what, sizeof(what), "%s (%s)", verify_state_name(c->to), c->reason);
@@ -243,6 +247,8 @@ static struct json_object *verify_json_change(const struct verify_change *c)
 		if (c->master)
 			verify_json_add_string(obj, "master", c->master);
 	}
+	if (c->kind == VERIFY_CHANGE_SEEN)
+		verify_json_add_string(obj, "witness", c->witness);
 	verify_json_add_place(obj, c->file, c->line);
 	return obj;
 }

@@ -4,7 +4,8 @@ tests/unit/data/verify/ (one directory per story, one file per node).
 
 Scenarios (ctest ctl.verify_<scenario>):
   exits    every fixture story gives its exit code: 0 clean, 5 (a violation:
-           dual master beyond the tolerance, illegal transition), 0 for an
+           dual master beyond the tolerance, also with a MASTER that only a
+           peer's log shows, illegal transition), 0 for an
            overlap within the tolerance, a killed agent (a warning) and
            malformed lines (warnings); --tolerance moves the verdict both ways
   json     --json (before or after the command) prints one JSON object that
@@ -70,6 +71,10 @@ def scenario_exits(ctl):
     expect(ctl, ["verify", *logs("illegal")], 5,
            "illegal/lb1.jsonl:5: lb1 VI_1 (vrid 51/ipv4): illegal transition MASTER -> MASTER",
            "illegal/lb1.jsonl:6: lb1 VI_1 (vrid 51/ipv4): BACKUP -> FAULT, but it was MASTER")
+    # lb1 logs nothing after becoming MASTER; lb2's log shows it MASTER until 15.214
+    expect(ctl, ["verify", *logs("silent_master")], 5,
+           "  2026-11-22T17:40:15.214Z  lb1 MASTER ends: last seen in lb2's log (it yielded to lb1)\n",
+           "dual master: lb1 and lb2 MASTER at once for 3.214 s")
     expect(ctl, ["verify", *logs("killed")], 0,
            "killed/lb1.jsonl:6: lb1: agent restarted without stop (killed?)")
     expect(ctl, ["verify", *logs("malformed")], 0,

@@ -376,6 +376,30 @@ static void test_malformed_lines(void **state)
 	verify_free(&v);
 }
 
+/* A MASTER that logs nothing more is MASTER as long as a peer yields to its adverts. */
+static void test_silent_master(void **state)
+{
+	struct verify v;
+
+	check_fixtures(&v, VERIFY_DEFAULT_TOLERANCE_US, "silent_master/lb1.jsonl",
+		       "silent_master/lb2.jsonl", NULL);
+	assert_false(verify_passed(&v));
+	assert_int_equal(v.violation_count, 1);
+	assert_int_equal(v.violations[0].kind, VERIFY_DUAL_MASTER);
+	const struct verify_router *r = &v.routers[0];
+	assert_true(r->overlaps[0].start_us == at("2026-11-22T17:40:12Z"));
+	assert_true(r->overlaps[0].end_us == at("2026-11-22T17:40:15.214Z"));
+	/* lb1's MASTER ends where lb2's log last shows it, not at lb1's last event */
+	assert_int_equal(r->change_count, 4);
+	const struct verify_change *seen = &r->changes[2];
+	assert_change(seen, VERIFY_CHANGE_SEEN, "2026-11-22T17:40:15.214Z", "lb1",
+		      VERIFY_STATE_MASTER);
+	assert_string_equal(seen->witness, "lb2");
+	assert_string_equal(seen->file, "silent_master/lb2.jsonl");
+	assert_int_equal(seen->line, 4);
+	verify_free(&v);
+}
+
 /* ---- lines built here ---------------------------------------------------- */
 
 /* RFC 5798 6.4: every (from, to) pair, by a non-owner and by the owner. */
@@ -529,6 +553,76 @@ static void test_three_masters(void **state)
 	assert_string_equal(r->overlaps[0].file, "b.log");
 	assert_int_equal(v.violation_count, 1);
 	assert_non_null(strstr(v.violations[0].message, "a, b and c"));
+	verify_free(&v);
+}
+
+#define YIELD(ts, node, master)                                                                    \
+	LINE_AT(ts, node)                                                                          \
+	"\"event\":\"state\",\"instance\":\"VI_1\",\"vrid\":51,\"family\":\"ipv4\","               \
+	"\"from\":\"MASTER\",\"to\":\"BACKUP\",\"reason\":\"higher_priority_advert\","             \
+	"\"priority\":100,\"master\":\"" master "\"}"
+#define ELECTED(ts, node, address)                                                                 \
+	LINE_AT(ts, node)                                                                          \
+	"\"event\":\"state\",\"instance\":\"VI_1\",\"vrid\":51,\"family\":\"ipv4\","               \
+	"\"from\":\"BACKUP\",\"to\":\"MASTER\",\"reason\":\"master_down_timer\","                  \
+	"\"priority\":100,\"master\":\"" address "\"}"
+
+/* The end of a MASTER interval (microseconds after T0) of node in v. */
+static int64_t master_end(const struct verify *v, const char *node)
+{
+	const struct verify_router *r = &v->routers[0];
+	int64_t end = -1;
+
+	for (size_t i = 0; i < r->change_count; i++)
+		if (!strcmp(r->changes[i].node, node) && r->changes[i].kind != VERIFY_CHANGE_STATE)
+			end = r->changes[i].ts_us - T0;
+	return end;
+}
+
+/* What a peer's log shows moves only an end the node's own log implies. */
+static void test_sightings_limits(void **state)
+{
+	/* lb1: MASTER from 01, killed after 05 (last event), restarted at 20 */
+	static const char *const lb1[] = {
+	    START("00.000000", "lb1"),
+	    STATE("00.000100", "lb1", "VI_1", 51, "INIT", "BACKUP", 100),
+	    ELECTED("01.000000", "lb1", "10.0.0.1"),
+	    TRACK("05.000000", "lb1"),
+	    START("20.000000", "lb1"),
+	    NULL,
+	};
+	/* lb2 yields to lb1's adverts at 08 (moves the end) and 25 (after the restart: not) */
+	static const char *const lb2[] = {
+	    ELECTED("07.000000", "lb2", "10.0.0.2"),
+	    YIELD("08.000000", "lb2", "10.0.0.1"),
+	    ELECTED("24.000000", "lb2", "10.0.0.2"),
+	    YIELD("25.000000", "lb2", "10.0.0.1"),
+	    NULL,
+	};
+	/* lb3 says 10.0.0.1 is its own too: then no sighting of it counts */
+	static const char *const lb3[] = {
+	    ELECTED("30.000000", "lb3", "10.0.0.1"),
+	    STATE("31.000000", "lb3", "VI_1", 51, "MASTER", "BACKUP", 100),
+	    NULL,
+	};
+	struct verify v;
+
+	verify_init(&v, SECOND);
+	add_log(&v, "lb1.log", lb1);
+	add_log(&v, "lb2.log", lb2);
+	assert_int_equal(verify_check(&v), 0);
+	assert_true(master_end(&v, "lb1") == 8 * SECOND);
+	assert_int_equal(v.routers[0].changes[2].kind, VERIFY_CHANGE_SEEN);
+	assert_int_equal(v.warning_count, 1); /* the restart */
+	assert_int_equal(v.violation_count, 0); /* lb2 07..08 and lb1 to 08: 1 s, not more */
+	verify_free(&v);
+
+	verify_init(&v, SECOND);
+	add_log(&v, "lb1.log", lb1);
+	add_log(&v, "lb2.log", lb2);
+	add_log(&v, "lb3.log", lb3);
+	assert_int_equal(verify_check(&v), 0);
+	assert_true(master_end(&v, "lb1") == 5 * SECOND);
 	verify_free(&v);
 }
 
@@ -806,6 +900,8 @@ int main(void)
 	    cmocka_unit_test(test_illegal_transitions),
 	    cmocka_unit_test(test_killed_agent),
 	    cmocka_unit_test(test_malformed_lines),
+	    cmocka_unit_test(test_silent_master),
+	    cmocka_unit_test(test_sightings_limits),
 	    cmocka_unit_test(test_transition_table),
 	    cmocka_unit_test(test_owner_rule_without_priority),
 	    cmocka_unit_test(test_log_begins_mid_run),
