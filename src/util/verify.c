@@ -78,7 +78,7 @@ void verify_free(struct verify *v)
 
 bool verify_reserve(struct verify *v, void *array, size_t *size, size_t count, size_t item)
 {
-	void *items;
+	void *items, *bigger;
 
 	if (v->error)
 		return false;
@@ -90,12 +90,12 @@ bool verify_reserve(struct verify *v, void *array, size_t *size, size_t count, s
 		return false;
 	}
 	memcpy(&items, array, sizeof(items)); /* array points at a T *, whatever T is */
-	items = realloc(items, grown * item);
-	if (!items) {
+	bigger = realloc(items, grown * item);
+	if (!bigger) { /* *array still holds items, freed with v */
 		v->error = -ENOMEM;
 		return false;
 	}
-	memcpy(array, &items, sizeof(items));
+	memcpy(array, &bigger, sizeof(bigger));
 	*size = grown;
 	return true;
 }
