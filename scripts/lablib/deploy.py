@@ -136,13 +136,24 @@ class Site:
             host.ifname = names[0]
         if spec.sysctl:
             host.sysctl_set(sorted(spec.sysctl.items()))
-        for route in spec.routes:
-            host.ip("route", "add", *route.split())
+        self.apply_routes(spec.name)
         if spec.nftables:
             try:
                 host.nft(spec.nftables)
             except LabError as err:
                 raise LabError(f"{spec.key}.nftables: {err}") from None
+
+    def apply_routes(self, name, check=True):
+        """Install (or re-install) the host's routes. The kernel deletes the
+        routes of an interface set down, so a link brought up again at the
+        host end, or a booted node, needs them back, as its network
+        configuration would do. check=False: skip routes that cannot be
+        added now (their link is still down); return how many were."""
+        host, skipped = self.hosts[name], 0
+        for route in self.topo.hosts[name].routes:
+            result = host.ip("route", "replace", *route.split(), check=check)
+            skipped += result.returncode != 0
+        return skipped
 
     def start_service(self, spec):
         """Start (or restart) service spec on its host; wait until it listens."""

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 class Evidence:
     end: float                                      # seconds after the start
     moments: dict = field(default_factory=dict)     # step name -> t ("start": 0.0)
-    transitions: dict = field(default_factory=dict)  # node -> [{t, instance, from, to, reason}]
+    nodes: dict = field(default_factory=dict)       # node -> result["nodes"][node] (runner.py)
     lines: dict = field(default_factory=dict)       # node -> {"console"|"events": [(t, text)]}
     probes: dict = field(default_factory=dict)      # name -> report (relative times)
     dual_master: object = None                      # callable(instance, tolerance) -> dict
@@ -38,12 +38,33 @@ class Evidence:
     step_kinds: dict = field(default_factory=dict)  # step name -> kind
 
 
-def state_at(transitions, instance, t):
-    """The state of instance after every transition logged at or before t."""
+def state_history(node, instance):
+    """[(t, state)] of a node's instance: its logged transitions, "INIT" when
+    the lab started the agent and None (no agent) when it died or exited;
+    at one moment a start comes first and a death last."""
+    events = [(t, 0, "INIT") for t in node.get("starts", [])]
+    events += [(tr["t"], 1, tr["to"]) for tr in node.get("transitions", [])
+               if tr["instance"] == instance]
+    events += [(t, 2, None) for t in node.get("deaths", []) + node.get("exits", [])]
+    events.sort(key=lambda e: (e[0], e[1]))
+    history, running = [], not node.get("starts")
+    for t, order, state in events:
+        if order == 0:
+            running = True
+        elif order == 2:
+            running = False
+        elif not running:
+            continue            # logged by an agent the lab already counted as dead
+        history.append((t, state))
+    return history
+
+
+def state_at(node, instance, t):
+    """The state of node's instance at t (None: unknown, or no agent running)."""
     state = None
-    for tr in transitions:
-        if tr["instance"] == instance and tr["t"] <= t:
-            state = tr["to"]
+    for moment, value in state_history(node, instance):
+        if moment <= t:
+            state = value
     return state
 
 
@@ -69,17 +90,17 @@ def check_state(ev, params):
     title = f"{host} {inst} reaches {state}{_after_text(name, params['within'])}"
     if ref is None:
         return _result(title, False, "not measured", f"step {name} did not run")
-    trans = ev.transitions.get(host, [])
-    if state_at(trans, inst, ref) == state:
+    node = ev.nodes.get(host, {})
+    if state_at(node, inst, ref) == state:
         return _result(title, True, f"{state} already at {name}", value=0.0)
-    for tr in trans:
+    for tr in node.get("transitions", []):
         if tr["instance"] == inst and tr["to"] == state and ref <= tr["t"]:
             took = tr["t"] - ref
             ok = took <= params["within"] + 1e-9
             return _result(title, ok, f"after {took:.3f} s ({tr['from']} -> {tr['to']}, "
                                       f"{tr.get('reason') or 'no reason'})", value=took)
-    last = state_at(trans, inst, ev.end)
-    return _result(title, False, f"never (last state {last or 'unknown'})")
+    last = state_at(node, inst, ev.end)
+    return _result(title, False, f"never (last state {last or 'unknown or no agent'})")
 
 
 def check_max_outage(ev, params):
@@ -129,7 +150,7 @@ def check_no_transition(ev, params):
     title = f"{what}: no state change {span}"
     if ref is None:
         return _result(title, False, "not measured", f"step {name} did not run")
-    found = [tr for tr in ev.transitions.get(host, [])
+    found = [tr for tr in ev.nodes.get(host, {}).get("transitions", [])
              if (inst is None or tr["instance"] == inst) and ref <= tr["t"] <= until]
     if not found:
         return _result(title, True, "none", value=0)
@@ -193,16 +214,16 @@ def figures(ev):
                     if name != "start" and ev.step_kinds.get(name) not in NOT_FAULTS)
     if faults:
         first_t, first = faults[0]
-        masters = sorted((tr["t"], node, tr["instance"])
-                         for node, trans in ev.transitions.items() for tr in trans
+        masters = sorted((tr["t"], name, tr["instance"])
+                         for name, node in ev.nodes.items() for tr in node["transitions"]
                          if tr["to"] == "MASTER" and tr["t"] >= first_t)
         if masters:
             t, node, inst = masters[0]
             result["time_to_master"] = {"seconds": t - first_t, "node": node, "instance": inst,
                                         "after": first}
-    for node, trans in sorted(ev.transitions.items()):
-        inside = [tr for tr in trans if 0.0 <= tr["t"] <= ev.end]
-        result["transitions"][node] = {
+    for name, node in ev.nodes.items():
+        inside = [tr for tr in node["transitions"] if 0.0 <= tr["t"] <= ev.end]
+        result["transitions"][name] = {
             "count": len(inside),
             "list": [f"{tr['instance']} {tr['from']}->{tr['to']}" for tr in inside]}
     return result

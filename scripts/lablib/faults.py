@@ -51,7 +51,17 @@ def _link(site, params, step):
     end = params["end"]
     moment = action("host" if end == "host" else "switch", params["interface"])
     side = "at the host" if end == "host" else "at the far end"
-    return moment, f"{params['host']} {params['interface']} {step.kind[5:]} {side}"
+    detail = f"{params['host']} {params['interface']} {step.kind[5:]} {side}"
+    if step.kind == "link_up" and end == "host":
+        detail += _routes_back(site, params["host"])
+    return moment, detail
+
+
+def _routes_back(site, name):
+    if not site.topo.hosts[name].routes:
+        return ""
+    skipped = site.apply_routes(name, check=False)
+    return "; routes re-applied" + (f" ({skipped} not yet possible)" if skipped else "")
 
 
 def _switch(site, params, step):
@@ -91,8 +101,9 @@ def _node_boot(site, params, step):
     moment = time.monotonic()
     for ifname in _host_links(site, name):
         site.hosts[name].link_up("host", ifname)
+    routes = _routes_back(site, name)
     _start(site, name)
-    return moment, f"{name}: links up, failoverd started"
+    return moment, f"{name}: links up{routes}, failoverd started"
 
 
 def _start(site, name):

@@ -5,7 +5,7 @@
       A plain HTTP/1.0 service: every GET answers 200 with TEXT and a
       newline (e.g. "ok lb1", so a client sees which node holds the VIP).
       It binds ADDRESS (default "::", which also takes IPv4), prints "ready"
-      once it listens and "conn ADDR" for each request it answered -- the
+      once it listens and "conn ADDR" for each connection it accepts -- the
       same lines as nsprocs.py's services, so the lab waits on them alike.
 """
 
@@ -24,7 +24,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(self.body)))
         self.end_headers()
         self.wfile.write(self.body)
-        print(f"conn {self.client_address[0].removeprefix('::ffff:')}", flush=True)
 
     def log_message(self, format, *args):   # noqa: A002 -- silence per-request logs
         pass
@@ -37,6 +36,11 @@ class _Server(http.server.ThreadingHTTPServer):
     def __init__(self, bind, port):
         self.address_family = socket.AF_INET6 if ":" in bind else socket.AF_INET
         super().__init__((bind, port), _Handler)
+
+    def verify_request(self, request, client_address):
+        # Announced on accept: a probe that only connects is a client too.
+        print(f"conn {client_address[0].removeprefix('::ffff:')}", flush=True)
+        return True
 
     def server_bind(self):
         if self.address_family == socket.AF_INET6:

@@ -196,7 +196,7 @@ def _evidence(site, binaries, t0, result):
         lines[name] = {"console": console, "events": events}
     checker = DualMasterCheck(site, binaries, result)
     return expect.Evidence(end=result["end"], moments=moments, step_kinds=kinds,
-                           transitions={n: d["transitions"] for n, d in result["nodes"].items()},
+                           nodes=result["nodes"],
                            lines=lines, probes=result["probes"], dual_master=checker,
                            tolerance=3 * site.topo.advert_interval())
 

@@ -12,6 +12,8 @@ file can be opened from the report as it is.
 import math
 from xml.sax.saxutils import escape
 
+from .expect import state_history
+
 COLORS = {"MASTER": "#2e9d4f", "BACKUP": "#4a7fc1", "FAULT": "#d2392f", "INIT": "#b8b8b8",
           None: "#e8e8e8"}
 PROBE_OK = "#9fd8a8"
@@ -37,30 +39,14 @@ def nice_step(span, target=10):
 
 def state_segments(node, instance, t_from, t_to):
     """[(start, end, state)] of node's instance over [t_from, t_to]; state None
-    where the agent did not run."""
-    changes = sorted((tr["t"], tr["to"]) for tr in node.get("transitions", [])
-                     if tr["instance"] == instance)
-    downs = sorted(node.get("deaths", []) + node.get("exits", []))
-    starts = sorted(node.get("starts", []))
-    events = [(t, "state", s) for t, s in changes] + [(t, "down", None) for t in downs] + \
-        [(t, "start", None) for t in starts]
-    events.sort(key=lambda e: (e[0], {"start": 0, "state": 1, "down": 2}[e[1]]))
-    state, running = None, not starts
-    points = []
-    for t, kind, value in events:
-        if kind == "start":
-            running, state = True, "INIT"
-        elif kind == "down":
-            running, state = False, None
-        elif running:
-            state = value
-        points.append((t, state if running else None))
+    where no agent ran (or nothing is known yet)."""
+    history = state_history(node, instance)
     current = None
-    for t, value in points:
+    for t, value in history:
         if t <= t_from:
             current = value
     segments, start = [], t_from
-    for t, value in points:
+    for t, value in history:
         if t_from < t < t_to and value != current:
             segments.append((start, t, current))
             start, current = t, value
