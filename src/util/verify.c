@@ -76,28 +76,18 @@ void verify_free(struct verify *v)
 	memset(v, 0, sizeof(*v));
 }
 
-bool verify_reserve(struct verify *v, void *array, size_t *size, size_t count, size_t item)
+void *verify_grow(struct verify *v, void *array, size_t *size, size_t count, size_t item)
 {
-	void *items, *bigger;
-
-	if (v->error)
-		return false;
-	if (count < *size)
-		return true;
+	if (v->error || count < *size)
+		return array;
 	size_t grown = *size ? *size * 2 : 16;
-	if (grown > SIZE_MAX / item) {
+	void *bigger = grown <= SIZE_MAX / item ? realloc(array, grown * item) : NULL;
+	if (!bigger) {
 		v->error = -ENOMEM;
-		return false;
+		return array;
 	}
-	memcpy(&items, array, sizeof(items)); /* array points at a T *, whatever T is */
-	bigger = realloc(items, grown * item);
-	if (!bigger) { /* *array still holds items, freed with v */
-		v->error = -ENOMEM;
-		return false;
-	}
-	memcpy(array, &bigger, sizeof(bigger));
 	*size = grown;
-	return true;
+	return bigger;
 }
 
 /* qsort, which must not be given a NULL array even when it is empty. */
@@ -192,7 +182,7 @@ int verify_node_index(struct verify *v, const char *name)
 		return -1;
 	if (string->node >= 0)
 		return string->node;
-	if (!verify_reserve(v, &in->nodes, &in->node_size, v->node_count, sizeof(*in->nodes)))
+	if (!VERIFY_RESERVE(v, in->nodes, in->node_size, v->node_count))
 		return -1;
 	in->nodes[v->node_count] = string->text;
 	string->node = (int)v->node_count++;
@@ -217,7 +207,7 @@ void verify_problem_add(struct verify *v, const struct verify_problem *where, co
 	va_list args;
 	char *message;
 
-	if (!verify_reserve(v, list, size, *count, sizeof(**list)))
+	if (!VERIFY_RESERVE(v, *list, *size, *count))
 		return;
 	va_start(args, format);
 	int len = vasprintf(&message, format, args);
@@ -237,8 +227,7 @@ void verify_malformed_add(struct verify *v, size_t file, unsigned long line, con
 	v->files[file].malformed++;
 	v->malformed_total++;
 	if (v->malformed_count >= VERIFY_MALFORMED_LISTED ||
-	    !verify_reserve(v, &v->malformed, &v->malformed_size, v->malformed_count,
-			    sizeof(*v->malformed)))
+	    !VERIFY_RESERVE(v, v->malformed, v->malformed_size, v->malformed_count))
 		return;
 	v->malformed[v->malformed_count++] = (struct verify_malformed){
 	    .file = v->files[file].name,

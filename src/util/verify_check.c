@@ -152,7 +152,7 @@ static void verify_change_add(struct verify *v, const struct verify_node_run *ru
 {
 	struct verify_router *r = &v->routers[inst->router];
 
-	if (!verify_reserve(v, &r->changes, &r->change_size, r->change_count, sizeof(*r->changes)))
+	if (!VERIFY_RESERVE(v, r->changes, r->change_size, r->change_count))
 		return;
 	r->changes[r->change_count++] = (struct verify_change){
 	    .kind = kind,
@@ -189,8 +189,7 @@ static struct verify_interval *verify_master_close(struct verify *v,
 	struct verify_router *r = &v->routers[inst->router];
 
 	inst->master = false;
-	if (!verify_reserve(v, &r->intervals, &r->interval_size, r->interval_count,
-			    sizeof(*r->intervals)))
+	if (!VERIFY_RESERVE(v, r->intervals, r->interval_size, r->interval_count))
 		return NULL;
 	inst->interval.end_us = end_us > inst->interval.start_us ? end_us : inst->interval.start_us;
 	r->intervals[r->interval_count] = inst->interval;
@@ -226,8 +225,7 @@ static void verify_sighting_add(struct verify *v, const struct verify_node_run *
 	if (!e->master ||
 	    (!own && (e->to != VERIFY_STATE_BACKUP || strcmp(e->reason, "higher_priority_advert"))))
 		return;
-	if (!verify_reserve(v, &r->sightings, &r->sighting_size, r->sighting_count,
-			    sizeof(*r->sightings)))
+	if (!VERIFY_RESERVE(v, r->sightings, r->sighting_size, r->sighting_count))
 		return;
 	r->sightings[r->sighting_count++] = (struct verify_sighting){
 	    .ts_us = e->ts_us,
@@ -342,8 +340,7 @@ verify_node_instance(struct verify *v, struct verify_node_run *run, const struct
 	for (size_t i = 0; i < run->instance_count; i++)
 		if (run->instances[i].name == e->instance && run->instances[i].router == e->router)
 			return &run->instances[i];
-	if (!verify_reserve(v, &run->instances, &run->instance_size, run->instance_count,
-			    sizeof(*run->instances)))
+	if (!VERIFY_RESERVE(v, run->instances, run->instance_size, run->instance_count))
 		return NULL;
 	struct verify_instance_run *inst = &run->instances[run->instance_count++];
 	*inst = (struct verify_instance_run){

@@ -96,10 +96,15 @@ struct verify_internal {
 };
 
 /*
- * Makes room for one more item in *array (count in use, *size allocated).
- * False, with v->error set, when memory ran out (or already had).
+ * Makes room for one more item in array (count in use, size allocated);
+ * both are lvalues without side effects. False, with v->error set, when
+ * memory ran out (or already had); array is then unchanged.
  */
-bool verify_reserve(struct verify *v, void *array, size_t *size, size_t count, size_t item);
+#define VERIFY_RESERVE(v, array, size, count)                                                      \
+	((array) = verify_grow((v), (array), &(size), (count), sizeof(*(array))), !(v)->error)
+
+/* array, grown when count has reached *size; array itself on failure. */
+void *verify_grow(struct verify *v, void *array, size_t *size, size_t count, size_t item);
 
 /*
  * The one copy of text, or NULL when out of memory. The slot is valid until

@@ -115,8 +115,7 @@ static void verify_overlap_add(struct verify *v, int router, struct verify_overl
 	struct verify_router *r = &v->routers[router];
 	char names[512], duration[32], tolerance[32], start[VERIFY_TIME_MAX], end[VERIFY_TIME_MAX];
 
-	if (!verify_reserve(v, &r->overlaps, &r->overlap_size, r->overlap_count,
-			    sizeof(*r->overlaps)))
+	if (!VERIFY_RESERVE(v, r->overlaps, r->overlap_size, r->overlap_count))
 		return;
 	o->nodes = calloc(v->node_count, sizeof(*o->nodes));
 	if (!o->nodes) {

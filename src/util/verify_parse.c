@@ -22,7 +22,7 @@
 
 size_t verify_add_file(struct verify *v, const char *name)
 {
-	if (!verify_reserve(v, &v->files, &v->file_size, v->file_count, sizeof(*v->files)))
+	if (!VERIFY_RESERVE(v, v->files, v->file_size, v->file_count))
 		return SIZE_MAX;
 	char *copy = strdup(name);
 	if (!copy) {
@@ -78,8 +78,7 @@ static int verify_router_find(struct verify *v, int vrid, int family, const char
 	int *index = &v->internal->router_index[vrid][family];
 
 	if (*index < 0) {
-		if (!verify_reserve(v, &v->routers, &v->router_size, v->router_count,
-				    sizeof(*v->routers)))
+		if (!VERIFY_RESERVE(v, v->routers, v->router_size, v->router_count))
 			return -1;
 		v->routers[v->router_count] = (struct verify_router){
 		    .vrid = vrid,
@@ -91,8 +90,7 @@ static int verify_router_find(struct verify *v, int vrid, int family, const char
 	for (size_t i = 0; i < r->instance_count; i++)
 		if (r->instances[i] == instance)
 			return *index;
-	if (!verify_reserve(v, &r->instances, &r->instance_size, r->instance_count,
-			    sizeof(*r->instances)))
+	if (!VERIFY_RESERVE(v, r->instances, r->instance_size, r->instance_count))
 		return -1;
 	r->instances[r->instance_count++] = instance;
 	return *index;
@@ -241,7 +239,7 @@ void verify_add_line(struct verify *v, size_t file, unsigned long line, const ch
 		return;
 	}
 	struct verify_internal *in = v->internal;
-	if (!verify_reserve(v, &in->events, &in->event_size, in->event_count, sizeof(*in->events)))
+	if (!VERIFY_RESERVE(v, in->events, in->event_size, in->event_count))
 		return;
 	in->events[in->event_count++] = event;
 	v->files[file].events++;
