@@ -187,8 +187,8 @@ static int ctl_command_maintenance(const struct ctl_options *options, int argc, 
 }
 
 /*
- * The commands, in --help order. "verify" (control.h's exit code 5) is
- * reserved for merging event logs and is not offered until it exists.
+ * The commands that talk to the daemon, in --help order. "verify" reads
+ * event logs instead and is dispatched before this table (ctl_verify.c).
  */
 static const struct ctl_command ctl_commands[] = {
     {"status", "", "state of every virtual router (table)", 0, 0, ctl_command_status},
