@@ -136,7 +136,10 @@ def _drop(site, params, step):
     if "switch" in params:
         where, family = site.lab.switch, "bridge"
         place = f"switch {params['switch']}"
-        match = f"meta ibrname \"{params['switch']}\" {params['match']}".strip()
+        # Only this switch's bridge (all of them share one namespace): by its
+        # ports, since meta ibrname is missing from older kernels.
+        ports = ", ".join(f'"{port}"' for port in site.switch_ports[params["switch"]])
+        match = f"iifname {{ {ports} }} {params['match']}".strip()
     else:
         where, family = site.hosts[params["host"]], "inet"
         place = params["host"]

@@ -212,7 +212,11 @@ class GoodFiles(unittest.TestCase):
         self.assertEqual(services["web"].reply, "ok lb2")
         self.assertEqual(topo.probes["smtps"].mode, "tls")
         cut = topo.scenarios["vrrp_cut"].steps[0]
-        self.assertEqual((cut.params["match"], cut.params["chain"]), ("meta l4proto 112", "input"))
+        self.assertEqual((cut.params["switch"], cut.params["match"], cut.params["chain"]),
+                         ("lan", "meta l4proto 112", "forward"))
+        lossy = topo.scenarios["backup_faults"].step("lossy")
+        self.assertEqual((lossy.params["host"], lossy.params["chain"], lossy.params["percent"]),
+                         ("router", "forward", 10))
         faults = topo.scenarios["backup_faults"]
         self.assertEqual(faults.step("pause").params, {"seconds": 0.2})
         freeze = topo.scenarios["freeze"]
