@@ -39,7 +39,8 @@ from lablib import wait_until
 VIP_2 = "10.99.0.110"
 ADDRESS = {"n1": "10.99.0.1", "n2": "10.99.0.2"}
 SAMPLE = re.compile(r'^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)'
-                    r'(?:\{(?P<labels>[^{}]*)\})? (?P<value>[-+]?(?:[0-9.]+(?:[eE][-+]?\d+)?|NaN|Inf))$')
+                    r'(?:\{(?P<labels>[^{}]*)\})? '
+                    r'(?P<value>[-+]?(?:[0-9.]+(?:[eE][-+]?\d+)?|NaN|Inf))$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 
 

@@ -65,14 +65,16 @@ def refused_by_ctl(case, n1, n2, kind, hint=None):
     since = case.lab_time()
     result = n1.ctl("reload")
     where = f"{n1.config_path}:{line}:"
-    errors = [l for l in result.stderr.splitlines() if l.startswith(n1.config_path + ":")]
+    errors = [line for line in result.stderr.splitlines()
+              if line.startswith(n1.config_path + ":")]
     case.step(f"{kind}: failoverctl reload exit {result.code}; stderr: "
               f"{result.stderr.strip().splitlines()}")
     case.check(result.code == 4, f"{kind}: failoverctl reload exits 4 ({result})")
-    case.check(any(l.startswith(where) for l in errors),
+    case.check(any(line.startswith(where) for line in errors),
                f"{kind}: stderr has a {where} error line ({errors})")
     if hint:
-        case.check(any(hint in l for l in errors), f"{kind}: the error says {hint!r} ({errors})")
+        case.check(any(hint in line for line in errors),
+                   f"{kind}: the error says {hint!r} ({errors})")
     check_refused(case, n1, since, kind, where)
     check_unchanged(case, n1, n2, since, kind)
 

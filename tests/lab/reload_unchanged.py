@@ -47,6 +47,11 @@ def reordered_text(agent):
     return "\n".join(out) + "\n"
 
 
+def reached_by_all(agent, state):
+    """True once every instance of agent has entered state."""
+    return len({t["instance"] for t in agent.transitions() if t["to"] == state}) == COUNT
+
+
 def totals(agent, key):
     return sum(i[key] for i in agent.stats()["instances"])
 
@@ -68,10 +73,8 @@ def body(case):
     # The VIPs' /24 is on-link for the client too.
     case.client.ip("route", "add", "10.99.200.0/24", "dev", "eth0")
     n1, n2 = case.start_pair(instances(150), instances(100), vip="10.99.200.1")
-    everything = lambda agent, state: len({t["instance"] for t in agent.transitions()  # noqa: E731
-                                           if t["to"] == state}) == COUNT
-    wait_until(lambda: everything(n1, "MASTER"), 10.0, f"n1 MASTER of all {COUNT}")
-    wait_until(lambda: everything(n2, "BACKUP"), 10.0, f"n2 BACKUP of all {COUNT}")
+    wait_until(lambda: reached_by_all(n1, "MASTER"), 10.0, f"n1 MASTER of all {COUNT}")
+    wait_until(lambda: reached_by_all(n2, "BACKUP"), 10.0, f"n2 BACKUP of all {COUNT}")
     case.answer(f"10.99.200.{COUNT}", expected="n1", timeout=5.0)
     case.step(f"steady: n1 MASTER of {COUNT} virtual routers, n2 BACKUP")
     mac = case.n1.mac_address()
