@@ -12,7 +12,8 @@ Mapping onto lablib's model (netns.py):
     for a plain tcp probe when the binary is missing);
   * failoverd runs as a lablib FailoverdAgent (config generated from the
     topology) or FileConfigAgent (a config file copied as it is); every
-    config is checked with `failoverd -t` before any agent starts.
+    config is checked with `failoverd -t` (check_configs) before the lab
+    is built.
 
 Agents start one at a time, those expected MASTER first, each waited for
 until it shows its expected states, so the initial election is the one the
@@ -27,6 +28,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 from . import conf
@@ -177,12 +179,6 @@ class Site:
             agent = FailoverdAgent(self.lab, host, self.bin.failoverd, spec.instances,
                                    extra_config=spec.extra)
         agent.write_config()
-        check = subprocess.run([self.bin.failoverd, "-t", "-f", agent.config_path],
-                               capture_output=True, text=True, timeout=30)
-        if check.returncode != 0:
-            source = spec.config_file or f"the config generated from {spec.key}"
-            raise LabError(f"{spec.host}: failoverd -t refused {source}:\n"
-                           f"{check.stderr.strip() or check.stdout.strip()}")
         self.agents[spec.host] = agent
 
     # ---- starting ------------------------------------------------------
@@ -320,6 +316,30 @@ class Site:
                 self.probe_reports[name] = json.load(f)
         self.probes = {}
         return self.probe_reports
+
+
+def check_configs(topo, failoverd):
+    """Run `failoverd -t` on every failoverd configuration of the topology
+    (generated ones written to a temporary directory first); raise
+    LabError listing every refusal."""
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="failover-lab-check-") as tmp:
+        for spec in topo.agents():
+            path = spec.config_file
+            if path is None:
+                path = os.path.join(tmp, f"{spec.host}.failoverd.conf")
+                with open(path, "w") as f:
+                    f.write(config_text(spec, spec.host))
+            check = subprocess.run([failoverd, "-t", "-f", path], capture_output=True,
+                                   text=True, timeout=30)
+            if check.returncode != 0:
+                source = spec.config_file or f"the configuration generated from {spec.key}"
+                problems.append(f"{spec.host}: failoverd -t refused {source}:\n  "
+                                + (check.stderr.strip() or check.stdout.strip())
+                                .replace(path, f"{spec.host}.failoverd.conf")
+                                .replace("\n", "\n  "))
+    if problems:
+        raise LabError("\n".join(problems))
 
 
 class RunningProbe:

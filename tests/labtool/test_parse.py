@@ -286,6 +286,23 @@ class BadFiles(unittest.TestCase):
         self.assertEqual(run.returncode, 2, run.stderr)
         self.assertIn("no scenario nosuch", run.stderr)
 
+    def test_failoverd_refuses_a_generated_config(self):
+        failoverd = os.path.join(labtoolcase.BUILD_DIR, "failoverd")
+        if not os.access(failoverd, os.X_OK):
+            self.skipTest(f"{failoverd} not built")
+        path = self.write("vrid", BASE.replace("vrid = 1\n", "vrid = 300\n"))
+        run = subprocess.run(labtoolcase.lab_command("check", path), capture_output=True,
+                             text=True, timeout=60)
+        self.assertEqual(run.returncode, 2, run.stderr)
+        self.assertIn(f"{path}: n1: failoverd -t refused the configuration generated from "
+                      "hosts.n1.failoverd", run.stderr)
+        self.assertRegex(run.stderr, r"n1\.failoverd\.conf:\d+: .*vrid")
+        self.assertIn("n2: failoverd -t refused", run.stderr)
+        good = subprocess.run(labtoolcase.lab_command("check", labtoolcase.TWO_NODE),
+                              capture_output=True, text=True, timeout=60)
+        self.assertEqual(good.returncode, 0, good.stderr)
+        self.assertIn("2 failoverd configurations valid", good.stdout)
+
 
 if __name__ == "__main__":
     labtoolcase.main()
