@@ -7,10 +7,11 @@
  * object per line each way. Peer credentials (SO_PEERCRED) decide access:
  * uid 0 may do everything; members of global.control_group may use the
  * read-only commands (status, stats, metrics); anyone else is refused.
- * The server never blocks on a client: requests longer than
- * CONTROL_REQUEST_MAX, replies that would queue more than
- * CONTROL_REPLY_MAX unread bytes, more than CONTROL_CLIENTS_MAX clients or
- * a client idle for CONTROL_IDLE_TIMEOUT_S are cut off.
+ * The server never blocks on a client: a request longer than
+ * CONTROL_REQUEST_MAX is answered with an error and dropped; a client with
+ * more than CONTROL_REPLY_MAX unread reply bytes, or idle for
+ * CONTROL_IDLE_TIMEOUT_S, is cut off; beyond CONTROL_CLIENTS_MAX clients
+ * the one idle longest makes room for a newcomer.
  *
  * Requests:
  *   {"command":"status"}

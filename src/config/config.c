@@ -222,6 +222,9 @@ static void config_report_libconfig_error(struct config_parser *parser, const co
 				"cannot open include file (@include paths are relative to "
 				"the directory '%s')",
 				include_dir);
+	else if (strcmp(text, "syntax error") == 0)
+		/* libconfig's own text says no more than that. */
+		config_error_at(parser, file, config_error_line(cfg), "syntax error");
 	else
 		config_error_at(parser, file, config_error_line(cfg), "syntax error: %s", text);
 }

@@ -33,6 +33,8 @@ struct control_client {
 	bool read_only;
 	bool denied;
 	bool closing; /* close once the reply is flushed */
+	bool discarding; /* dropping an over-long request up to its newline */
+	ev_tstamp last_active;
 	char in[CONTROL_REQUEST_MAX];
 	size_t in_len;
 	char *out;
@@ -231,8 +233,13 @@ static bool control_client_requests(struct control_client *c)
 			return false;
 	}
 	if (c->in_len == sizeof(c->in)) {
-		control_client_queue(c, control_error("request longer than %d bytes", CONTROL_REQUEST_MAX));
-		c->closing = true;
+		/* Answer now and drop the rest of that line as it arrives: closing
+		 * with unread data would reset the connection and lose the answer. */
+		if (!control_client_queue(c, control_error("request longer than %d bytes",
+							   CONTROL_REQUEST_MAX)))
+			return false;
+		c->in_len = 0;
+		c->discarding = true;
 	}
 	return control_client_flush(c);
 }
@@ -253,6 +260,19 @@ static void on_client_io(struct ev_loop *loop, ev_io *w, int revents)
 	if (n <= 0) {
 		control_client_close(c);
 		return;
+	}
+	c->last_active = ev_now(loop);
+	if (c->discarding) {
+		char *newline = memchr(c->in + c->in_len, '\n', (size_t)n);
+
+		if (!newline)
+			return;
+		/* Keep what follows the end of the over-long line. */
+		size_t rest = (size_t)n - (size_t)(newline + 1 - (c->in + c->in_len));
+		memmove(c->in, newline + 1, rest);
+		c->in_len = 0;
+		n = (ssize_t)rest;
+		c->discarding = false;
 	}
 	c->in_len += (size_t)n;
 	if (!control_client_requests(c))
@@ -293,6 +313,31 @@ static bool control_peer_in_group(pid_t pid, gid_t primary, gid_t group)
 	return found;
 }
 
+/*
+ * All slots taken: the client that has been idle longest (nothing to send,
+ * nothing half-received) makes room, so that idle connections can never
+ * lock an operator out. Returns false when every client is busy.
+ */
+static bool control_evict_idle(struct control_server *s)
+{
+	struct control_client *oldest = NULL;
+
+	for (size_t i = 0; i < s->client_count; i++) {
+		struct control_client *c = s->clients[i];
+
+		if (c->in_len || c->discarding || c->out_off < c->out_len)
+			continue;
+		if (!oldest || c->last_active < oldest->last_active)
+			oldest = c;
+	}
+	if (!oldest)
+		return false;
+	log_info("control: %d clients connected; closing the one idle longest",
+		 CONTROL_CLIENTS_MAX);
+	control_client_close(oldest);
+	return true;
+}
+
 static void on_control_accept(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct control_server *s = w->data;
@@ -302,9 +347,8 @@ static void on_control_accept(struct ev_loop *loop, ev_io *w, int revents)
 
 	if (fd < 0)
 		return;
-	if (s->client_count >= CONTROL_CLIENTS_MAX) {
-		log_warning("control: %d clients already connected; refusing another",
-			    CONTROL_CLIENTS_MAX);
+	if (s->client_count >= CONTROL_CLIENTS_MAX && !control_evict_idle(s)) {
+		log_warning("control: %d clients busy; refusing another", CONTROL_CLIENTS_MAX);
 		close(fd);
 		return;
 	}
@@ -316,6 +360,7 @@ static void on_control_accept(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	c->server = s;
 	c->fd = fd;
+	c->last_active = ev_now(loop);
 	if (cred.uid != 0) {
 		if (s->has_group && control_peer_in_group(cred.pid, cred.gid, s->group))
 			c->read_only = true;

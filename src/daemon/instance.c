@@ -768,12 +768,11 @@ static bool prefix_listed(const struct ip_prefix *list, size_t n, const struct i
 	return false;
 }
 
-/* A MASTER whose VIP list changed adds the new ones (with a GARP round) and
- * removes the dropped ones; the others are not touched. */
+/* A MASTER whose VIP list changed adds the new ones (each announced with a
+ * GARP / NA) and removes the dropped ones; the others are not touched. */
 static void instance_vips_reconcile(struct vrrp_instance *inst, const struct instance_config *old)
 {
 	const struct instance_config *cfg = inst->cfg;
-	bool added = false;
 
 	for (size_t i = 0; i < old->vip_count + old->vip_excluded_count; i++) {
 		const struct ip_prefix *p = i < old->vip_count ? &old->vips[i]
@@ -788,11 +787,12 @@ static void instance_vips_reconcile(struct vrrp_instance *inst, const struct ins
 		if (!prefix_listed(old->vips, old->vip_count, p) &&
 		    !prefix_listed(old->vips_excluded, old->vip_excluded_count, p)) {
 			instance_vip_change(inst, p, true);
-			added = true;
+			/* Announce the new address only: the others did not move. */
+			if (inst->ifindex &&
+			    garp_send(&inst->daemon->garp, inst->ifindex, inst->mac, &p->address) == 0)
+				inst->counters.garps_sent++;
 		}
 	}
-	if (added)
-		instance_garp_round(inst);
 }
 
 int instance_reconfigure(struct vrrp_instance *inst, const struct instance_config *cfg,

@@ -8,14 +8,15 @@ Clients:  A sends status requests as fast as the socket takes them and never
           reads a reply; B sends an endless line (8 KiB, no newline); then
           20 clients connect and stay silent.
 Expected: failoverctl status answers within a second while A and B are
-          connected; B gets the "request longer than 4096 bytes" error and is
-          disconnected at once (it cannot send more); of the 20 idle clients the daemon keeps at
-          most as many as fit in its 16 client slots and closes the others at
-          once (logging "16 clients already connected; refusing another"),
-          and while every slot is taken failoverctl fails fast (exit 2 within
-          a second: a documented limit, never a hang); A and the idle
-          clients are cut off by the 10 s idle timeout (asserted < 12.5 s);
-          afterwards failoverctl status answers within a second again.
+          connected; B gets the "request longer than 4096 bytes" error, its
+          over-long line is dropped up to its newline and the same
+          connection then answers a normal request; the 20 idle clients
+          never lock an operator out: beyond the 16 client slots the client
+          idle longest is closed to make room (logging "closing the one idle
+          longest"), so at most 16 stay and failoverctl status still answers
+          within a second while they sit there; A and the idle clients are
+          cut off by the 10 s idle timeout (asserted < 12.5 s); afterwards
+          failoverctl status answers within a second again.
           Throughout, n1's adverts keep their timing: the largest gap
           between two consecutive adverts in the 3 s capture is below 2
           advert intervals, and neither node changes state.
@@ -36,6 +37,17 @@ IDLE_TIMEOUT = 10.0             # CONTROL_IDLE_TIMEOUT_S
 SLOTS = 16                      # CONTROL_CLIENTS_MAX
 IDLE_CLIENTS = 20
 
+
+
+def read_line(sock):
+    """One reply line from a control connection (or what came before EOF)."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 def hung_up(sock):
     """True once the daemon has closed its end of sock (POLLHUP)."""
@@ -83,32 +95,21 @@ def body(case):
     connected_a = case.lab_time()
     flooded = flood_without_reading(reader_less)
     endless = n1.control_connect()
-    # Exactly one buffer's worth, so the daemon has read all of it when it
-    # closes (a close with unread data would reset the connection before
-    # the error reply could be read); then B tries to go on.
     endless.sendall(b"x" * 4096)
     case.step(f"A sent {flooded} bytes of status requests and reads nothing; "
               "B sent 4 KiB without a newline")
     result = quick_status(case, n1, "with A and B connected")
     case.step(f"failoverctl status answered in {result.seconds * 1000:.0f} ms")
 
-    endless.settimeout(1.0)
-    reply = b""
-    try:
-        while True:
-            data = endless.recv(4096)
-            if not data:
-                break
-            reply += data
-    except socket.timeout:
-        raise AssertionError(f"B is disconnected at once (still open; got {reply!r})")
+    endless.settimeout(2.0)
+    reply = read_line(endless)
     case.check(b"request longer than 4096 bytes" in reply and b'"ok":false' in reply,
-               f"B gets the request-too-long error, then the connection ends ({reply!r})")
-    try:
-        endless.sendall(b"x" * 4096)
-        raise AssertionError("B cannot go on sending its line")
-    except (BrokenPipeError, ConnectionResetError):
-        pass
+               f"B gets the request-too-long error ({reply!r})")
+    # The rest of the over-long line is dropped; the connection goes on.
+    endless.sendall(b"y" * 4096 + b'\n{"command":"status"}\n')
+    reply = read_line(endless)
+    case.check(b'"ok":true' in reply and b'"instances"' in reply,
+               f"after its newline, B's next request is answered ({reply[:80]!r})")
     endless.close()
 
     idle = []
@@ -116,19 +117,19 @@ def body(case):
         idle.append(n1.control_connect())
     connected_idle = case.lab_time()
     wait_until(lambda: sum(hung_up(s) for s in idle) >= IDLE_CLIENTS - (SLOTS - 1), 2.0,
-               f"at least {IDLE_CLIENTS - (SLOTS - 1)} idle clients closed at once")
+               f"at least {IDLE_CLIENTS - (SLOTS - 1)} idle clients closed to make room")
     time.sleep(0.2)
-    refused = sum(hung_up(s) for s in idle)
-    kept = IDLE_CLIENTS - refused
+    closed = sum(hung_up(s) for s in idle)
+    kept = IDLE_CLIENTS - closed
     case.check(kept + (0 if hung_up(reader_less) else 1) <= SLOTS,
                f"at most {SLOTS} clients are kept ({kept} idle + A)")
-    n1.wait_line(rf"control: {SLOTS} clients already connected; refusing another", 2.0,
+    n1.wait_line(r"control: \d+ clients connected; closing the one idle longest", 2.0,
                  after=connected_idle)
     full = n1.ctl("status")
-    case.check(full.code == 2 and full.seconds < 1.0,
-               f"with every slot taken failoverctl fails fast, exit 2 ({full})")
-    case.step(f"20 idle clients: {refused} closed at once, {kept} kept; failoverctl "
-              f"refused in {full.seconds * 1000:.0f} ms while the slots are full")
+    case.check(full.code == 0 and full.seconds < 1.0,
+               f"with every slot taken by idle clients failoverctl still answers ({full})")
+    case.step(f"20 idle clients: {closed} closed to make room, {kept} kept; failoverctl "
+              f"answered in {full.seconds * 1000:.0f} ms while they sat there")
 
     path = cap.wait()
     packets = capture.decode_vrrp(path)
