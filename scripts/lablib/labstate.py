@@ -11,10 +11,13 @@ process that opened it before an unlink would lock a different inode than
 the next one), only emptied when its owner ends cleanly.
 
 Leftovers of a prefix are removed in this order: every process in one of
-its namespaces is SIGKILLed, then every process whose command line names
-the prefix (configs and logs live under a work directory carrying it), then
-the namespaces are deleted (with their veths, bridges and nftables tables),
-then the work directories.  Nothing outside the prefix is touched.
+its namespaces is SIGKILLed, and every process in some other network
+namespace than ours whose command line names the prefix (configs and logs
+live under a work directory carrying it: this finds an agent whose
+namespace lost its name); then the namespaces are deleted (with their
+veths, bridges and nftables tables), then the work directories.  Nothing
+outside the prefix is touched, nor a process of our namespace reading the
+lab's logs.
 """
 
 import contextlib
@@ -140,19 +143,26 @@ def _netns_pids(ns):
     return [int(p) for p in out.split() if p.isdigit()]
 
 
-def processes_naming(prefix):
-    """Pids (not ours) whose command line contains '<prefix>-'."""
+def processes_naming(prefix, elsewhere_only=False):
+    """Pids (not ours) whose command line contains '<prefix>-'; with
+    elsewhere_only, only those in another network namespace than ours (the
+    lab starts everything inside its namespaces, so a reader of its logs
+    in ours is never one of them)."""
     needle = (prefix + "-").encode()
+    here = os.stat("/proc/self/ns/net").st_ino
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == os.getpid():
             continue
         try:
             with open(f"/proc/{entry}/cmdline", "rb") as f:
-                if needle in f.read():
-                    found.append(int(entry))
+                if needle not in f.read():
+                    continue
+            if elsewhere_only and os.stat(f"/proc/{entry}/ns/net").st_ino == here:
+                continue
         except OSError:
             continue
+        found.append(int(entry))
     return found
 
 
@@ -187,7 +197,7 @@ def remove_leftovers(prefix, log=print):
     removed = {"processes": 0, "namespaces": [], "directories": []}
     names = namespaces(prefix)
     pids = sorted({pid for ns in names for pid in _netns_pids(ns)}
-                  | set(processes_naming(prefix)))
+                  | set(processes_naming(prefix, elsewhere_only=True)))
     stuck = _kill_and_wait(pids)
     removed["processes"] = len(pids) - len(stuck)
     if stuck:

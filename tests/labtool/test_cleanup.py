@@ -4,7 +4,8 @@
   * `up` of two-node, SIGKILLed once it is ready, leaves namespaces and
     processes behind (checked, so the test can fail); `down` then leaves no
     namespace, process, nftables table or work directory with the lab's
-    prefix, and frees the lock;
+    prefix, and frees the lock -- but spares a reader of the lab's log
+    running in our own namespace;
   * while one `up` runs, a second `up` and a `run` are refused (exit 3,
     naming the owner's pid), and touch nothing of the first;
   * `down` stops a running `up` (SIGTERM), which cleans up itself;
@@ -95,6 +96,13 @@ class Cleanup(unittest.TestCase):
         self.assertEqual(again.returncode, 3, again.stderr)
         self.assertEqual(sorted(labstate.namespaces(prefix)), sorted(spaces))
 
+        # Someone reading the lab's log in our namespace is not part of the lab.
+        workdir = labstate.read_record()["workdir"]
+        reader = subprocess.Popen(["tail", "-f", os.path.join(workdir, "lb1.failoverd.1.log")],
+                                  stdout=subprocess.DEVNULL)
+        self.addCleanup(reader.wait)
+        self.addCleanup(reader.kill)
+
         proc.kill()
         proc.wait()
         self.assertEqual(sorted(labstate.namespaces(prefix)), sorted(spaces))   # leftovers
@@ -105,6 +113,9 @@ class Cleanup(unittest.TestCase):
         self.assertEqual(down.returncode, 0, down.stderr)
         self.assertIn(f"{prefix}: removed", down.stdout)
         self.assertFalse(any(labstate._running(pid) for pid in inside))
+        self.assertIsNone(reader.poll())
+        reader.kill()
+        reader.wait()
         self.assert_nothing_left(prefix)
         self.assertEqual(labstate.read_record(), {})
 
