@@ -93,7 +93,7 @@ class Site:
         self.agents = {}            # host name -> FailoverdAgent
         self.services = {}          # (host, service name) -> lablib Service
         self.switch_ports = {}      # switch -> [port names in the switch namespace]
-        self.probes = {}            # name -> lablib Probe (running)
+        self.probes = {}            # name -> RunningProbe
         self.probe_reports = {}     # name -> failover-probe JSON report
         self.scenario_steps = []    # the running scenario's steps (undrop finds its drop)
 

@@ -30,7 +30,7 @@ import re
 import time
 
 from .netns import LabError
-from .process import LabTimeout, wait_until
+from .process import LabTimeout
 
 
 class StepError(Exception):

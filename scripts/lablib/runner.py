@@ -17,7 +17,8 @@ negative).  Layout:
    "initial": {"expected": {node: {inst: state}}, "observed": {...}},
    "end": t, "steps": [{"name", "kind", "t", "params", "note", "detail", "error"}],
    "nodes": {node: {"instances": [...], "transitions": [{"t", "instance", "from",
-            "to", "reason"}], "deaths": [t], "starts": [t]}},
+            "to", "reason"}], "deaths": [t] (SIGKILLs by the lab), "stops": [t]
+            (SIGTERMs), "starts": [t], "exits": [t] (seen to exit)}},
    "probes": {name: {"target", "mode", "interval_ms", "implementation", "probes",
              "ok", "failed", "longest_gap_ms", "gaps": [{"start", "end",
              "duration_ms", "failed", "reason", "open"}]}},
