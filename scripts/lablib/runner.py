@@ -239,10 +239,12 @@ class DualMasterCheck:
                    if instance is None or instance in r.get("instances", [])]
         overlaps = [o for r in routers for o in r.get("overlaps", [])]
         longest = max((float(o.get("duration", 0.0)) for o in overlaps), default=0.0)
+        # A dual master is a router's (vrid, family), an illegal step an instance's.
+        keys = {(r.get("vrid"), r.get("family")) for r in routers}
         violations = [v for v in report.get("violations", [])
-                      if instance is None or v.get("instance") in (None, instance)]
-        detail = "; ".join(f"{v.get('kind')}: {v.get('node', '')} {v.get('instance', '')} "
-                           f"{v.get('message', '')}".strip() for v in violations[:5])
+                      if instance is None or v.get("instance") == instance
+                      or (v.get("vrid"), v.get("family")) in keys]
+        detail = "; ".join(_violation_text(v) for v in violations[:5])
         return {"pass": not violations, "longest": longest, "method": method,
                 "detail": detail or f"{len(overlaps)} overlap(s) within the tolerance"}
 
@@ -258,6 +260,13 @@ class DualMasterCheck:
                     bad.append(f"{name}: {'+'.join(nodes)} for {counted:.3f} s")
         return {"pass": not bad, "longest": longest, "method": "python (lablib.verify)",
                 "detail": "; ".join(bad[:5])}
+
+
+def _violation_text(violation):
+    """One violation of failoverctl verify --json, as text."""
+    who = " ".join(str(violation[k]) for k in ("node", "instance") if violation.get(k))
+    text = violation.get("message") or violation.get("kind", "violation")
+    return f"{who}: {text}" if who else text
 
 
 def copy_logs(workdir, target):

@@ -6,7 +6,10 @@ master_stop scenario: lb1 (MASTER) stopped at t = 1.000 s and restarted at
 2.001 s, lb2 MASTER 0.061 s after the stop, one 100 ms probe gap.  The SVG
 timeline, the Markdown card and the files of a report are rendered from it
 and checked against what it says.  The expectation rules (expect.py) and the
-scenario's end (runner.scenario_end) are checked on hand-made evidence.
+scenario's end (runner.scenario_end) are checked on hand-made evidence,
+the dual-MASTER verifiers on the hand-written event logs of
+tests/unit/data/verify/ (failoverctl verify, when --build-dir has it) and on
+hand-made transitions (the Python fallback).
 """
 
 import copy
@@ -14,12 +17,14 @@ import json
 import os
 import re
 import tempfile
+import types
 import unittest
 import xml.etree.ElementTree as ET
 
 import labtoolcase
 from lablib import expect, report, svg
-from lablib.runner import scenario_end
+from lablib.deploy import Binaries
+from lablib.runner import DualMasterCheck, scenario_end
 from lablib.scenario import Expectation, Scenario
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -288,6 +293,68 @@ class Rules(unittest.TestCase):
                          result["figures"]["transitions"])
         self.assertAlmostEqual(figures["time_to_master"]["seconds"],
                                result["figures"]["time_to_master"]["seconds"], places=3)
+
+
+VERIFY_DATA = os.path.join(labtoolcase.SOURCE, "tests", "unit", "data", "verify")
+
+
+def fake_site(agents):
+    return types.SimpleNamespace(agents={a.name: a for a in agents})
+
+
+def fake_agent(name, path="/nonexistent", masters=()):
+    """An agent whose VI_1 was MASTER over the (start, end) intervals given."""
+    trans = []
+    for start, end in masters:
+        trans += [{"mono": start, "instance": "VI_1", "to": "MASTER"},
+                  {"mono": end, "instance": "VI_1", "to": "BACKUP"}]
+    return types.SimpleNamespace(
+        name=name, event_log_path=path, stop_times=lambda: [],
+        transitions=lambda instance=None: [t for t in trans
+                                           if instance in (None, t["instance"])])
+
+
+class DualMaster(unittest.TestCase):
+    """runner.DualMasterCheck: failoverctl verify when the build has it,
+    lablib.verify otherwise; the verifier used is recorded in the result."""
+
+    def binaries(self):
+        bins = Binaries(labtoolcase.BUILD_DIR)
+        if not os.access(bins.failoverctl, os.X_OK) or not bins.has_verify():
+            self.skipTest(f"{bins.failoverctl} without verify")
+        return bins
+
+    def logs(self, case):
+        return [fake_agent(node, os.path.join(VERIFY_DATA, case, f"{node}.jsonl"))
+                for node in ("lb1", "lb2")]
+
+    def test_failoverctl_verify(self):
+        bins = self.binaries()
+        result = {}
+        beyond = DualMasterCheck(fake_site(self.logs("dual_beyond")), bins, result)
+        verdict = beyond(None, 1.0)
+        self.assertFalse(verdict["pass"])
+        self.assertAlmostEqual(verdict["longest"], 3.214, places=3)
+        self.assertIn("dual master", verdict["detail"])
+        self.assertEqual(result["verifier"], "failoverctl verify")
+        self.assertTrue(beyond("VI_1", 5.0)["pass"])
+        self.assertTrue(beyond("VI_9", 1.0)["pass"])          # no such router: nothing
+        clean = DualMasterCheck(fake_site(self.logs("clean")), bins, {})
+        self.assertTrue(clean(None, 1.0)["pass"])
+
+    def test_python_fallback(self):
+        bins = Binaries(labtoolcase.BUILD_DIR)
+        bins._verify = False
+        result = {}
+        site = fake_site([fake_agent("n1", masters=[(10.0, 12.0)]),
+                          fake_agent("n2", masters=[(11.5, 20.0)])])
+        check = DualMasterCheck(site, bins, result)
+        verdict = check(None, 0.3)
+        self.assertEqual((verdict["pass"], result["verifier"]),
+                         (False, "python (lablib.verify)"))
+        self.assertAlmostEqual(verdict["longest"], 0.5)
+        self.assertIn("VI_1: n1+n2 for 0.500 s", verdict["detail"])
+        self.assertTrue(check("VI_1", 0.6)["pass"])
 
 
 if __name__ == "__main__":
