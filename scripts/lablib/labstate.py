@@ -191,9 +191,10 @@ def work_directories(prefix):
     return sorted(glob.glob(os.path.join(tempfile.gettempdir(), prefix + "-*")))
 
 
-def remove_leftovers(prefix, log=print):
-    """Kill, delete and remove everything named with prefix; return what was
-    removed as {"processes": n, "namespaces": [...], "directories": [...]}."""
+def remove_leftovers(prefix, log=print, keep_directories=False):
+    """Kill, delete and remove everything named with prefix (but the work
+    directories if keep_directories); return what was removed as
+    {"processes": n, "namespaces": [...], "directories": [...]}."""
     removed = {"processes": 0, "namespaces": [], "directories": []}
     names = namespaces(prefix)
     pids = sorted({pid for ns in names for pid in _netns_pids(ns)}
@@ -208,7 +209,7 @@ def remove_leftovers(prefix, log=print):
             removed["namespaces"].append(ns)
         else:
             log(f"warning: ip netns del {ns}: {result.stderr.strip()}")
-    for directory in work_directories(prefix):
+    for directory in [] if keep_directories else work_directories(prefix):
         shutil.rmtree(directory, ignore_errors=True)
         removed["directories"].append(directory)
     return removed

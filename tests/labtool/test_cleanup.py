@@ -8,7 +8,8 @@
     running in our own namespace;
   * while one `up` runs, a second `up` and a `run` are refused (exit 3,
     naming the owner's pid), and touch nothing of the first;
-  * `down` stops a running `up` (SIGTERM), which cleans up itself;
+  * `down` stops a running `up` (SIGTERM), which cleans up itself, but
+    keeps its work directory (logs, probe reports) when started with --keep;
   * a failed scenario (data/failing.toml) exits 1, reports FAIL, and leaves
     nothing; a run interrupted by SIGINT exits 130 and leaves nothing.
 """
@@ -128,6 +129,22 @@ class Cleanup(unittest.TestCase):
         self.assertIn("the running lab terminated", down.stdout)
         self.assertEqual(proc.wait(30), 0)
         self.assert_nothing_left(prefix)
+
+    def test_down_keeps_the_work_directory_of_up_keep(self):
+        proc = self.spawn("up", "--keep", "--probes", TWO_NODE)
+        read_until(proc, "ready:")
+        workdir = labstate.read_record()["workdir"]
+        down = run_lab("down", timeout=120)
+        self.assertEqual(down.returncode, 0, down.stderr)
+        self.assertEqual(proc.wait(30), 0)
+        self.assertIn("nothing left behind", down.stdout)
+        try:
+            self.assertTrue(os.path.isfile(os.path.join(workdir, "lb1.failoverd.events.jsonl")))
+            with open(os.path.join(workdir, "probe.vip.json")) as f:
+                self.assertGreater(json.load(f)["probes"], 0)
+        finally:
+            subprocess.run(["rm", "-rf", "--", workdir], check=True)
+        self.assert_nothing_left(f"folab{proc.pid}")
 
     def test_failed_scenario_cleans_up(self):
         with tempfile.TemporaryDirectory() as report:
