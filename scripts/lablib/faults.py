@@ -92,8 +92,9 @@ def _node_crash(site, params, step):
         site.hosts[name].link_down("host", ifname)
     agent.kill()
     agent.deaths[-1] = moment           # power went at the freeze, not at the kill
-    return moment, f"{name}: failoverd frozen, {len(_host_links(site, name))} links down, " \
-                   "SIGKILL"
+    links = len(_host_links(site, name))
+    return moment, f"{name}: failoverd frozen, {links} link{'s' if links != 1 else ''} " \
+                   "down, SIGKILL"
 
 
 def _node_boot(site, params, step):

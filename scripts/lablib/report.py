@@ -165,6 +165,15 @@ def _checks(result):
     return rows
 
 
+def _lab_actions(node, end):
+    """'killed at 1.000 s, started at 2.001 s': what the lab did to an agent
+    during the scenario (t = 0 to the end), in time order."""
+    actions = [(t, "killed") for t in node.get("deaths", [])]
+    actions += [(t, "stopped") for t in node.get("stops", [])]
+    actions += [(t, "started") for t in node.get("starts", [])]
+    return ", ".join(f"{what} at {t:.3f} s" for t, what in sorted(actions) if 0.0 <= t <= end)
+
+
 def _outcome(result):
     figures = result.get("figures", {})
     lines = [f"**{_verdict(result)}**" + (f" — error: {result['error']}"
@@ -180,7 +189,9 @@ def _outcome(result):
         lines.append("- Time to MASTER: no node became MASTER after the first fault")
     for node, t in figures.get("transitions", {}).items():
         listed = f": {', '.join(t['list'])}" if t["list"] else ""
-        lines.append(f"- Transitions of {node}: {t['count']}{listed}")
+        lab = _lab_actions(result.get("nodes", {}).get(node, {}), result.get("end") or 0.0)
+        lines.append(f"- Transitions of {node}: {t['count']}{listed}"
+                     + (f" (failoverd {lab})" if lab else ""))
     if result.get("verifier"):
         lines.append(f"- Dual-MASTER check by {result['verifier']}")
     return lines

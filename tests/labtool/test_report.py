@@ -136,8 +136,10 @@ class Markdown(unittest.TestCase):
         self.assertIn("longest gap 0.100 s, 2 failed of 416 probes, 1 gap(s)", outcome)
         self.assertIn("Time to MASTER: lb2 VI_1 0.061 s after stop", outcome)
         self.assertIn("Transitions of lb1: 3: VI_1 MASTER->INIT, VI_1 INIT->BACKUP, "
-                      "VI_1 BACKUP->MASTER", outcome)
-        self.assertIn("Transitions of lb2: 2", outcome)
+                      "VI_1 BACKUP->MASTER (failoverd stopped at 1.000 s, started at "
+                      "2.001 s)", outcome)
+        self.assertIn("Transitions of lb2: 2: VI_1 BACKUP->MASTER, VI_1 MASTER->BACKUP\n",
+                      outcome)
         self.assertIn("![timeline of master_stop](master_stop.svg)", text)
 
     def test_failed_check_shows_everywhere(self):
