@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 
-from . import conf
+from . import bond, conf
 from .agents import FailoverdAgent
 from .netns import LabError
 from .probe import NSPROCS, Service, TlsService
@@ -96,6 +96,7 @@ class Site:
         self.probes = {}            # name -> RunningProbe
         self.probe_reports = {}     # name -> failover-probe JSON report
         self.scenario_steps = []    # the running scenario's steps (undrop finds its drop)
+        self.notes = []             # what was emulated (a bond without the driver), for the card
 
     # ---- building ------------------------------------------------------
     def build(self):
@@ -109,6 +110,8 @@ class Site:
             self.hosts[name] = self.lab.add_host(name, cabled=False)
         for link in self.topo.links:
             self._add_link(link)
+        for a, b in self.topo.trunks:
+            self._add_trunk(a, b)
         for name, spec in self.topo.hosts.items():
             self._configure_host(self.hosts[name], spec)
         for spec in self.topo.hosts.values():
@@ -132,10 +135,22 @@ class Site:
                 [(f"net.ipv4.neigh.{link.peer_interface}.locktime", 0)])
             host.sysctl_set([(f"net.ipv4.neigh.{link.interface}.locktime", 0)])
 
+    def _add_trunk(self, a, b):
+        """A cable between switches a and b: ports "a-b" and "b-a"."""
+        sw = self.lab.switch
+        sw.ip("link", "add", f"{a}-{b}", "type", "veth", "peer", "name", f"{b}-{a}")
+        for bridge, port in ((a, f"{a}-{b}"), (b, f"{b}-{a}")):
+            sw.ip("link", "set", port, "master", bridge, "up")
+            self.switch_ports[bridge].append(port)
+
     def _configure_host(self, host, spec):
         names = spec.interfaces(self.topo)
         if names:
             host.ifname = names[0]
+        if spec.bond is not None:
+            self.notes.append(bond.setup(
+                host, spec.bond,
+                lambda argv: host.spawn(argv, name=f"{spec.name}.{spec.bond.name}-emu")))
         if spec.sysctl:
             host.sysctl_set(sorted(spec.sysctl.items()))
         self.apply_routes(spec.name)
@@ -293,7 +308,7 @@ class Site:
         `since`, not counting local ones (a node's own health checks)."""
         total = 0
         for service in self.services.values():
-            total += len(service.proc.find_lines(r"^conn (?!127\.|::1$)", since))
+            total += len(service.proc.find_lines(r"^conn (?!127\.|::1$|::ffff:127\.)", since))
         return total >= count
 
     def stop_probes(self, settle=2.0):

@@ -101,7 +101,10 @@ def card(result, directory=None):
              f"| Topology | {cell(result['topology'].get('name'))} "
              f"(`{cell(result['topology'].get('file'))}`) |",
              f"| Run | started {cell(result.get('started'))}, "
-             f"{seconds(result.get('duration_s'), 1)} |", ""]
+             f"{seconds(result.get('duration_s'), 1)} |"]
+    for note in result.get("emulation") or []:
+        lines.append(f"| Bond | {cell(note)} |")
+    lines += [""]
     lines += ["### Initial situation", ""] + _initial(result) + [""]
     lines += ["### Faults applied", ""] + _steps(result) + [""]
     lines += ["### Checks", ""] + _checks(result) + [""]

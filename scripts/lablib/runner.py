@@ -25,6 +25,8 @@ negative).  Layout:
    "checks": [{"kind", "check", "pass", "measured", "detail", "note", "value"}],
    "figures": {"outage", "time_to_master", "transitions"},
    "verifier": "failoverctl verify" | "python (lablib.verify)",
+   "emulation": [what the site built differently from the real thing, e.g. a
+                 bond emulated without the bonding driver, or a kernel bond],
    "logs": directory of the copied logs (relative to the report) or null}
 """
 
@@ -56,6 +58,9 @@ def run_scenario(topo, scenario, binaries, log=print, logs_dir=None):
         t0 = None
         try:
             site.build()
+            result["emulation"] = list(site.notes)
+            for note in site.notes:
+                log(note)
             site.start_agents(scenario.initial, scenario.initial_timeout)
             site.start_probes(scenario.probes)
             t0 = time.monotonic()
@@ -95,7 +100,7 @@ def _new_result(topo, scenario):
             "duration_s": None, "outcome": None, "error": None,
             "initial": {"expected": scenario.initial, "observed": {}},
             "end": 0.0, "steps": [], "nodes": {}, "probes": {}, "checks": [],
-            "figures": {}, "verifier": None, "logs": None}
+            "figures": {}, "verifier": None, "logs": None, "emulation": []}
 
 
 def _observed_states(site):

@@ -77,6 +77,21 @@ class AgentSpec:
 
 
 @dataclass
+class BondSpec:
+    """An active-backup bond of a host's uplinks, bridged with the host's
+    other ports (a virtualisation host whose VMs hang off a bridge): the
+    kernel's bonding driver when it exists, else emulated (bond.py)."""
+    key: str
+    host: str
+    name: str = "bond0"
+    members: list = field(default_factory=list)     # first = primary
+    bridge: str = "br0"
+    bridge_ports: list = field(default_factory=list)
+    emulate: str = "auto"       # auto | always | never
+    poll_ms: int = 10
+
+
+@dataclass
 class HostSpec:
     key: str
     name: str
@@ -86,6 +101,7 @@ class HostSpec:
     nftables: str = None
     services: dict = field(default_factory=dict)     # name -> ServiceSpec
     agent: AgentSpec = None
+    bond: BondSpec = None
 
     def interfaces(self, topology):
         """Interface names of this host, in link order."""
@@ -122,6 +138,7 @@ class Topology:
     switches: dict = field(default_factory=dict)     # name -> description
     hosts: dict = field(default_factory=dict)        # name -> HostSpec, file order
     links: list = field(default_factory=list)
+    trunks: list = field(default_factory=list)       # (switch, switch) pairs
     probes: dict = field(default_factory=dict)       # name -> ProbeSpec
     initial: dict = field(default_factory=dict)      # host -> {instance: state}
     scenarios: dict = field(default_factory=dict)    # name -> Scenario, file order
@@ -156,6 +173,10 @@ def parse_topology(path, with_scenarios=True):
     _parse_switches(topo, root.section("switches"))
     _parse_hosts(topo, root.section("hosts"), templates)
     _parse_links(topo, root)
+    _parse_trunks(topo, root)
+    for host in topo.hosts.values():
+        if host.bond is not None:
+            _check_bond(topo, host.bond)
     _parse_probes(topo, root.section("probes"))
     topo.initial = parse_initial(topo, root.section("initial"))
     if with_scenarios:
@@ -208,6 +229,8 @@ def _parse_hosts(topo, section, templates):
         host.nftables = _parse_text_or_file(sub, "nftables", "nftables_file")
         for service_name, service in sub.section("services").named_sections():
             host.services[service_name] = _parse_service(name, service_name, service)
+        if sub.has("bond"):
+            host.bond = _parse_bond(name, sub.section("bond"))
         if sub.has("failoverd"):
             host.agent = _parse_agent(name, sub.section("failoverd"), templates)
         sub.done()
@@ -353,6 +376,68 @@ def _parse_links(topo, root):
                 raise sub.error(key, "only for a link to a peer host")
         sub.done()
         topo.links.append(link)
+
+
+BOND_EMULATE = ("auto", "always", "never")
+
+
+def _parse_bond(host, sub):
+    bond = BondSpec(key=sub.key, host=host, name=sub.get("name", str, "bond0"),
+                    bridge=sub.get("bridge", str, "br0"),
+                    emulate=sub.get("emulate", str, "auto", choices=BOND_EMULATE),
+                    poll_ms=sub.get("poll_ms", int, 10, minimum=1, maximum=1000))
+    _check_ifname(sub, "name", bond.name)
+    _check_ifname(sub, "bridge", bond.bridge)
+    bond.members = sub.strings("members")
+    bond.bridge_ports = sub.strings("bridge_ports")
+    if len(bond.members) != 2:
+        raise sub.error("members", "an active-backup bond here has exactly two members "
+                                   "(the first is the primary)")
+    sub.done()
+    return bond
+
+
+def _check_bond(topo, bond):
+    names = topo.hosts[bond.host].interfaces(topo)
+    seen = set()
+    for key, values in (("members", bond.members), ("bridge_ports", bond.bridge_ports)):
+        for value in values:
+            if value not in names:
+                raise SpecError(topo.path, f"{bond.key}.{key}",
+                                f"{bond.host} has no interface {value!r}"
+                                + _known(names, value))
+            if value in seen:
+                raise SpecError(topo.path, f"{bond.key}.{key}",
+                                f"interface {value!r} is listed twice")
+            seen.add(value)
+    for link in topo.links:
+        if link.host == bond.host and link.interface in seen and link.addresses:
+            raise SpecError(topo.path, f"{link.key}.addresses",
+                            f"{link.interface} is a port of {bond.host}'s bond or bridge: "
+                            "it carries no address")
+
+
+def _parse_trunks(topo, root):
+    """[[trunks]] switches = ["a", "b"]: a cable between two switches (ports
+    "a-b" on a and "b-a" on b)."""
+    pairs = set()
+    for sub in root.sections("trunks"):
+        names = sub.strings("switches")
+        if len(names) != 2 or names[0] == names[1]:
+            raise sub.error("switches", "a trunk joins two different switches")
+        for name in names:
+            if name not in topo.switches:
+                raise sub.error("switches", f"unknown switch {name!r}"
+                                + _known(topo.switches, name))
+        port = f"{names[0]}-{names[1]}"
+        if len(port) > IFNAMSIZ:
+            raise sub.error("switches", f"trunk port name {port!r} is longer than "
+                                        f"{IFNAMSIZ} characters: use shorter names")
+        if frozenset(names) in pairs:
+            raise sub.error("switches", "these switches are already joined")
+        pairs.add(frozenset(names))
+        sub.done()
+        topo.trunks.append((names[0], names[1]))
 
 
 def _host_ref(topo, sub, key):
