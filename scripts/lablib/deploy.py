@@ -337,9 +337,16 @@ def check_configs(topo, failoverd):
     """Run `failoverd -t` on every failoverd configuration of the topology
     (generated ones written to a temporary directory first); raise
     LabError listing every refusal."""
+    from .scenario import apply_overrides
     problems = []
+    variants = [(spec, "") for spec in topo.agents()]
+    for scenario in topo.scenarios.values():
+        if scenario.overrides:
+            variants += [(spec, f" (scenario {scenario.name})")
+                         for spec in apply_overrides(topo, scenario).agents()
+                         if spec.host in scenario.overrides]
     with tempfile.TemporaryDirectory(prefix="failover-lab-check-") as tmp:
-        for spec in topo.agents():
+        for spec, where in variants:
             path = spec.config_file
             if path is None:
                 path = os.path.join(tmp, f"{spec.host}.failoverd.conf")
@@ -348,7 +355,8 @@ def check_configs(topo, failoverd):
             check = subprocess.run([failoverd, "-t", "-f", path], capture_output=True,
                                    text=True, timeout=30)
             if check.returncode != 0:
-                source = spec.config_file or f"the configuration generated from {spec.key}"
+                source = spec.config_file or f"the configuration generated from {spec.key}" \
+                    + where
                 problems.append(f"{spec.host}: failoverd -t refused {source}:\n  "
                                 + (check.stderr.strip() or check.stdout.strip())
                                 .replace(path, f"{spec.host}.failoverd.conf")

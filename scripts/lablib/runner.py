@@ -44,6 +44,7 @@ from .deploy import Site
 from .faults import StepError, apply_step
 from .netns import Lab, LabError
 from .process import LabTimeout
+from .scenario import apply_overrides
 
 DEADLINE_MARGIN = 0.2
 
@@ -52,6 +53,7 @@ def run_scenario(topo, scenario, binaries, log=print, logs_dir=None):
     """Run scenario in a fresh lab; return the result dict."""
     started = time.monotonic()
     result = _new_result(topo, scenario)
+    topo = apply_overrides(topo, scenario)
     with Lab(name=scenario.name) as lab:
         site = Site(topo, lab, binaries, log)
         site.scenario_steps = scenario.steps

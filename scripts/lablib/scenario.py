@@ -114,6 +114,7 @@ class Scenario:
     duration: float = 0.0
     tail: float = 1.0
     initial_timeout: float = 15.0
+    overrides: dict = field(default_factory=dict)   # host -> {instance: {setting: value}}
 
     def step(self, name):
         return next((s for s in self.steps if s.name == name), None)
@@ -142,12 +143,46 @@ def _parse_scenario(topo, name, sub):
                         tail=sub.get("tail", float, 1.0, minimum=0.0),
                         initial_timeout=sub.get("initial_timeout", float, 15.0, minimum=0.1))
     sub.raw("initial")
+    scenario.overrides = _parse_overrides(topo, sub)
     for index, step_sub in enumerate(sub.sections("steps")):
         scenario.steps.append(_parse_step(topo, scenario, index, step_sub))
     for index, exp_sub in enumerate(sub.sections("expect")):
         scenario.expectations.append(_parse_expectation(topo, scenario, index, exp_sub))
     sub.done()
     return scenario
+
+
+def _parse_overrides(topo, sub):
+    """failoverd = { lb2 = { VI_1 = { priority = 200 } } }: instance settings of
+    inline configurations replaced for this scenario only (e.g. the other node
+    preferred), checked by failoverd -t like the topology's own."""
+    overrides = {}
+    table = sub.section("failoverd")
+    for host, host_sub in table.named_sections():
+        spec = topo.hosts.get(host)
+        if spec is None or spec.agent is None or spec.agent.config_file:
+            raise table.error(host, f"{host!r} is not a host running failoverd with an "
+                                    "inline configuration")
+        overrides[host] = {}
+        for instance, inst_sub in host_sub.named_sections():
+            check_instance(topo, host_sub, instance, host, instance)
+            inst_sub.used.update(inst_sub.table)
+            overrides[host][instance] = dict(inst_sub.table)
+        host_sub.done()
+    table.done()
+    return overrides
+
+
+def apply_overrides(topo, scenario):
+    """A copy of topo whose agents run with scenario's instance overrides."""
+    if not scenario.overrides:
+        return topo
+    import copy
+    result = copy.deepcopy(topo)
+    for host, instances in scenario.overrides.items():
+        for inst in result.hosts[host].agent.instances:
+            inst.update(instances.get(inst["name"], {}))
+    return result
 
 
 def _parse_step(topo, scenario, index, sub):
