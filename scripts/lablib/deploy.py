@@ -5,6 +5,11 @@ Mapping onto lablib's model (netns.py):
     like lablib's br0 (STP off, forward delay 0, no multicast snooping);
   * every host is a namespace; a link to a switch is Host.add_cable (port
     "<switch>-<host>" on the bridge), a link to a peer is Lab.connect;
+  * a trunk is a veth pair between two bridges of the switch namespace
+    (ports "<a>-<b>", "<b>-<a>", counted as ports of both switches);
+  * a host's bond (bond.py: the kernel's active-backup bond, or its
+    emulation with a bridge, nftables and a carrier watcher) is built after
+    the links, before the host's sysctls; Site.notes says which, for the card;
   * sysctls, routes and nftables rulesets are applied in file order after
     the links, so a ruleset may name any interface of its host;
   * services are lablib's Service (tcp) and TlsService, or labprocs.py's
