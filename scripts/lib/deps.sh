@@ -10,6 +10,7 @@ FAILOVERD_BUILD_PACKAGES=(
 FAILOVERD_TEST_PACKAGES=(
 	libcmocka-dev valgrind python3 iproute2 nftables openssl procps
 	keepalived tshark python3-scapy clang libclang-rt-14-dev
+	systemd # systemd-analyze verifies the unit (lab.systemd_unit)
 )
 
 failoverd_missing_packages() {
