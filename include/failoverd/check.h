@@ -47,7 +47,6 @@ void check_start(struct check *check);
 void check_stop(struct check *check);
 void check_free(struct check *check);
 
-const struct check_config *check_config_of(const struct check *check);
 bool check_is_up(const struct check *check);
 const char *check_last_detail(const struct check *check);
 

@@ -182,4 +182,26 @@ void config_errors_free(struct config_errors *errors);
 const struct instance_config *config_find_instance(const struct failoverd_config *config,
 						   const char *name);
 
+/* Every address an instance owns: virtual_addresses, then
+ * virtual_addresses_excluded (added, removed and announced alike). */
+static inline size_t config_owned_count(const struct instance_config *cfg)
+{
+	return cfg->vip_count + cfg->vip_excluded_count;
+}
+
+static inline const struct ip_prefix *config_owned(const struct instance_config *cfg, size_t i)
+{
+	return i < cfg->vip_count ? &cfg->vips[i] : &cfg->vips_excluded[i - cfg->vip_count];
+}
+
+/* Whether cfg owns exactly this prefix (address and length). */
+static inline bool config_owns(const struct instance_config *cfg, const struct ip_prefix *p)
+{
+	for (size_t i = 0; i < config_owned_count(cfg); i++)
+		if (ip_address_equal(&config_owned(cfg, i)->address, &p->address) &&
+		    config_owned(cfg, i)->length == p->length)
+			return true;
+	return false;
+}
+
 #endif

@@ -57,6 +57,8 @@ struct vrrp_channel {
 	ev_io io;
 	struct vrrp_instance **members;
 	size_t member_count;
+	struct vrrp_instance *by_vrid[256]; /* dispatch without a scan per packet */
+	size_t unicast_members;             /* TTL exemptions only matter when > 0 */
 	uint64_t received;
 	uint64_t rx_errors[VRRP_RX_ERROR_COUNT];
 	struct ratelimit rx_error_log[VRRP_RX_ERROR_COUNT];
@@ -119,6 +121,10 @@ void trackers_free(struct daemon *d);
  * instance_stop) with it when it was the channel's last. */
 struct vrrp_instance *daemon_instance_add(struct daemon *d, const struct instance_config *cfg);
 void daemon_instance_remove(struct daemon *d, struct vrrp_instance *inst);
+
+/* A start/stop/reload event with its common fields (config, instances,
+ * result, version); the caller adds more and commits it. */
+struct json_object *daemon_event_begin(struct daemon *d, const char *event, const char *result);
 
 /* The control protocol's status and stats objects (status.c). */
 struct json_object *daemon_status_json(const struct daemon *d);

@@ -15,8 +15,10 @@
 const char *timefmt_rfc3339(const struct timespec *ts, char *buf, size_t size);
 const char *timefmt_rfc3339_now(char *buf, size_t size);
 
-/* CLOCK_MONOTONIC in microseconds and in seconds. */
+/* CLOCK_MONOTONIC in microseconds and in seconds; CLOCK_REALTIME in
+ * microseconds. */
 int64_t clock_monotonic_us(void);
+int64_t clock_realtime_us(void);
 double clock_monotonic_seconds(void);
 
 #endif

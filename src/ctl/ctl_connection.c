@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "failoverd/control.h"
+#include "failoverd/timefmt.h"
 
 struct ctl_connection {
 	const char *path;
@@ -37,10 +38,7 @@ struct ctl_connection {
 
 static int64_t ctl_now_ms(void)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	return clock_monotonic_us() / 1000;
 }
 
 static int ctl_connect_failed(const char *path, int error)

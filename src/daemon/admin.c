@@ -110,12 +110,9 @@ static void admin_names(struct json_object *reply, const char *key, const struct
 
 static void admin_reload_event(struct daemon *d, const char *result, struct json_object *reply)
 {
-	struct json_object *event = eventlog_begin(&d->events, "reload");
+	struct json_object *event = daemon_event_begin(d, "reload", result);
 	static const char *const keys[] = {"added", "removed", "changed"};
 
-	eventlog_add_string(event, "config", d->config->path);
-	eventlog_add_int(event, "instances", (int64_t)d->instance_count);
-	eventlog_add_string(event, "result", result);
 	for (size_t i = 0; reply && i < sizeof(keys) / sizeof(keys[0]); i++) {
 		struct json_object *list;
 

@@ -38,17 +38,11 @@ static void channel_rx_error(struct vrrp_channel *c, enum vrrp_rx_error error,
 			  c->rx_errors[error], suppressed);
 }
 
-static struct vrrp_instance *channel_find(const struct vrrp_channel *c, uint8_t vrid)
-{
-	for (size_t i = 0; i < c->member_count; i++)
-		if (c->members[i]->cfg->vrid == vrid)
-			return c->members[i];
-	return NULL;
-}
-
 /* The TTL check is skipped only for unicast peers that are not on-link. */
 static bool channel_check_ttl(const struct vrrp_channel *c, const struct ip_address *source)
 {
+	if (c->unicast_members == 0)
+		return true;
 	for (size_t i = 0; i < c->member_count; i++) {
 		bool check;
 
@@ -82,7 +76,7 @@ static void channel_handle(struct vrrp_channel *c, const struct vrrp_received *r
 		channel_rx_error(c, err, &rx->source);
 		return;
 	}
-	struct vrrp_instance *inst = channel_find(c, adv->vrid);
+	struct vrrp_instance *inst = c->by_vrid[adv->vrid];
 	if (!inst) {
 		channel_rx_error(c, VRRP_RX_VRID, &rx->source);
 		return;

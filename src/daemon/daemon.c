@@ -77,6 +77,8 @@ struct vrrp_instance *daemon_instance_add(struct daemon *d, const struct instanc
 		return NULL;
 	}
 	c->members[c->member_count++] = inst;
+	c->by_vrid[cfg->vrid] = inst; /* (interface, vrid, family) is unique */
+	c->unicast_members += cfg->unicast.enabled;
 	d->instances[d->instance_count++] = inst;
 	return inst;
 }
@@ -100,6 +102,8 @@ void daemon_instance_remove(struct daemon *d, struct vrrp_instance *inst)
 
 	remove_pointer((void **)d->instances, &d->instance_count, inst);
 	remove_pointer((void **)c->members, &c->member_count, inst);
+	c->by_vrid[inst->cfg->vrid] = NULL;
+	c->unicast_members -= inst->cfg->unicast.enabled;
 	instance_free(inst);
 	free(inst);
 	if (c->member_count == 0) {
@@ -165,7 +169,7 @@ static void daemon_link_changed(void *ctx, const struct link_info *link, bool de
 	trackers_on_link(d, link, deleted);
 }
 
-static void daemon_log_event(struct daemon *d, const char *event, const char *result)
+struct json_object *daemon_event_begin(struct daemon *d, const char *event, const char *result)
 {
 	struct json_object *obj = eventlog_begin(&d->events, event);
 
@@ -173,7 +177,12 @@ static void daemon_log_event(struct daemon *d, const char *event, const char *re
 	eventlog_add_int(obj, "instances", (int64_t)d->instance_count);
 	eventlog_add_string(obj, "result", result);
 	eventlog_add_string(obj, "version", FAILOVERD_VERSION);
-	eventlog_commit(&d->events, obj);
+	return obj;
+}
+
+static void daemon_log_event(struct daemon *d, const char *event, const char *result)
+{
+	eventlog_commit(&d->events, daemon_event_begin(d, event, result));
 }
 
 static void on_stop_signal(struct ev_loop *loop, ev_signal *w, int revents)

@@ -79,6 +79,7 @@ static void instance_refresh_primary(struct vrrp_instance *inst)
 
 	if (cfg->unicast.enabled) {
 		inst->primary = cfg->unicast.source;
+		inst->fsm.cfg.primary = cfg->unicast.source; /* the tie-break uses it */
 		return;
 	}
 	if (!inst->ifindex)
@@ -112,21 +113,23 @@ static void instance_send_to(struct vrrp_instance *inst, const uint8_t *buf, siz
 		inst->counters.adverts_sent++;
 		return;
 	}
-	inst->counters.send_errors++;
-	if (inst->failed_sends++ % 1000 == 0) {
-		const char *hint = "";
+	/* The kernel refuses a source address that is still tentative (IPv6
+	 * duplicate address detection after link up) or gone. */
+	bool source_refused = err == -EINVAL || err == -EADDRNOTAVAIL;
 
-		/* The kernel refuses a source address that is still tentative
-		 * (IPv6 duplicate address detection after link up). */
-		if (inst->cfg->family == AF_INET6 && (err == -EINVAL || err == -EADDRNOTAVAIL))
-			hint = " (source address not usable yet: IPv6 DAD still running?)";
+	inst->counters.send_errors++;
+	if (inst->failed_sends++ % 1000 == 0)
 		log_warning("(%s) cannot send advert from %s to %s on %s: %s%s", inst->cfg->name,
 			    ip_address_format(&inst->primary, from, sizeof(from)),
 			    ip_address_format(dst, to, sizeof(to)), inst->cfg->interface,
-			    strerror(-err), hint);
-	}
-	/* A better source may exist by now (DAD over, address re-added). */
-	instance_refresh_primary(inst);
+			    strerror(-err),
+			    source_refused && inst->cfg->family == AF_INET6
+				    ? " (source address not usable yet: IPv6 DAD still running?)"
+				    : "");
+	/* Only then can another source help (DAD over, address re-added); a
+	 * netlink dump per failed advert for any other error is wasted. */
+	if (source_refused)
+		instance_refresh_primary(inst);
 }
 
 static void instance_send_advert(struct vrrp_instance *inst, uint8_t priority)
@@ -210,10 +213,8 @@ static void instance_vips_apply(struct vrrp_instance *inst, bool add)
 {
 	const struct instance_config *cfg = inst->cfg;
 
-	for (size_t i = 0; i < cfg->vip_count; i++)
-		instance_vip_change(inst, &cfg->vips[i], add);
-	for (size_t i = 0; i < cfg->vip_excluded_count; i++)
-		instance_vip_change(inst, &cfg->vips_excluded[i], add);
+	for (size_t i = 0; i < config_owned_count(cfg); i++)
+		instance_vip_change(inst, config_owned(cfg, i), add);
 	inst->vips_installed = add;
 }
 
@@ -225,10 +226,8 @@ static void instance_garp_round(struct vrrp_instance *inst)
 
 	if (!inst->ifindex)
 		return;
-	for (size_t i = 0; i < cfg->vip_count + cfg->vip_excluded_count; i++) {
-		const struct ip_prefix *vip = i < cfg->vip_count
-						      ? &cfg->vips[i]
-						      : &cfg->vips_excluded[i - cfg->vip_count];
+	for (size_t i = 0; i < config_owned_count(cfg); i++) {
+		const struct ip_prefix *vip = config_owned(cfg, i);
 		if (garp_send(g, inst->ifindex, inst->mac, &vip->address) == 0)
 			inst->counters.garps_sent++;
 	}
@@ -561,10 +560,8 @@ static void instance_clear_stale_vips(struct vrrp_instance *inst)
 
 	if (cfg->priority == VRRP_PRIORITY_OWNER || !inst->ifindex)
 		return;
-	for (size_t i = 0; i < cfg->vip_count + cfg->vip_excluded_count; i++) {
-		const struct ip_prefix *vip = i < cfg->vip_count
-						      ? &cfg->vips[i]
-						      : &cfg->vips_excluded[i - cfg->vip_count];
+	for (size_t i = 0; i < config_owned_count(cfg); i++) {
+		const struct ip_prefix *vip = config_owned(cfg, i);
 		char text[IP_ADDRESS_TEXT_MAX];
 
 		if (netlink_vip_remove(&inst->daemon->netlink, inst->ifindex, vip) == 0) {
@@ -760,38 +757,25 @@ void instance_set_maintenance(struct vrrp_instance *inst, bool on)
 	instance_trackers_changed(inst, NULL);
 }
 
-static bool prefix_listed(const struct ip_prefix *list, size_t n, const struct ip_prefix *p)
-{
-	for (size_t i = 0; i < n; i++)
-		if (ip_address_equal(&list[i].address, &p->address) && list[i].length == p->length)
-			return true;
-	return false;
-}
-
 /* A MASTER whose VIP list changed adds the new ones (each announced with a
  * GARP / NA) and removes the dropped ones; the others are not touched. */
 static void instance_vips_reconcile(struct vrrp_instance *inst, const struct instance_config *old)
 {
 	const struct instance_config *cfg = inst->cfg;
 
-	for (size_t i = 0; i < old->vip_count + old->vip_excluded_count; i++) {
-		const struct ip_prefix *p = i < old->vip_count ? &old->vips[i]
-							       : &old->vips_excluded[i - old->vip_count];
-		if (!prefix_listed(cfg->vips, cfg->vip_count, p) &&
-		    !prefix_listed(cfg->vips_excluded, cfg->vip_excluded_count, p))
-			instance_vip_change(inst, p, false);
-	}
-	for (size_t i = 0; i < cfg->vip_count + cfg->vip_excluded_count; i++) {
-		const struct ip_prefix *p = i < cfg->vip_count ? &cfg->vips[i]
-							       : &cfg->vips_excluded[i - cfg->vip_count];
-		if (!prefix_listed(old->vips, old->vip_count, p) &&
-		    !prefix_listed(old->vips_excluded, old->vip_excluded_count, p)) {
-			instance_vip_change(inst, p, true);
-			/* Announce the new address only: the others did not move. */
-			if (inst->ifindex &&
-			    garp_send(&inst->daemon->garp, inst->ifindex, inst->mac, &p->address) == 0)
-				inst->counters.garps_sent++;
-		}
+	for (size_t i = 0; i < config_owned_count(old); i++)
+		if (!config_owns(cfg, config_owned(old, i)))
+			instance_vip_change(inst, config_owned(old, i), false);
+	for (size_t i = 0; i < config_owned_count(cfg); i++) {
+		const struct ip_prefix *p = config_owned(cfg, i);
+
+		if (config_owns(old, p))
+			continue;
+		instance_vip_change(inst, p, true);
+		/* Announce the new address only: the others did not move. */
+		if (inst->ifindex &&
+		    garp_send(&inst->daemon->garp, inst->ifindex, inst->mac, &p->address) == 0)
+			inst->counters.garps_sent++;
 	}
 }
 

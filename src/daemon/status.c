@@ -17,16 +17,6 @@
 #include "failoverd/sync_group.h"
 #include "failoverd/timefmt.h"
 
-static void add_string(struct json_object *obj, const char *key, const char *value)
-{
-	json_object_object_add(obj, key, json_object_new_string(value));
-}
-
-static void add_int(struct json_object *obj, const char *key, int64_t value)
-{
-	json_object_object_add(obj, key, json_object_new_int64(value));
-}
-
 static void add_seconds(struct json_object *obj, const char *key, int64_t us)
 {
 	char text[32];
@@ -39,9 +29,8 @@ static struct json_object *status_vips(const struct instance_config *cfg)
 {
 	struct json_object *vips = json_object_new_array();
 
-	for (size_t i = 0; i < cfg->vip_count + cfg->vip_excluded_count; i++) {
-		const struct ip_prefix *p = i < cfg->vip_count ? &cfg->vips[i]
-							       : &cfg->vips_excluded[i - cfg->vip_count];
+	for (size_t i = 0; i < config_owned_count(cfg); i++) {
+		const struct ip_prefix *p = config_owned(cfg, i);
 		char addr[IP_ADDRESS_TEXT_MAX], text[IP_ADDRESS_TEXT_MAX + 8];
 
 		snprintf(text, sizeof(text), "%s/%u",
@@ -72,16 +61,16 @@ static struct json_object *status_trackers(const struct vrrp_instance *inst)
 		const struct track_ref *ref = &inst->track_refs[i];
 		struct json_object *t = json_object_new_object();
 
-		add_string(t, "name", ref->state->name);
-		add_string(t, "kind", tracker_kind_name(ref->state->kind));
-		add_string(t, "status", tracker_status_name(ref->state->status));
+		eventlog_add_string(t, "name", ref->state->name);
+		eventlog_add_string(t, "kind", tracker_kind_name(ref->state->kind));
+		eventlog_add_string(t, "status", tracker_status_name(ref->state->status));
 		if (ref->item->has_weight)
-			add_int(t, "weight", ref->item->weight);
+			eventlog_add_int(t, "weight", ref->item->weight);
 		if (ref->state->kind == TRACKER_BOND) {
-			add_int(t, "members_up", ref->state->members_up);
-			add_int(t, "members_total", ref->state->members_total);
+			eventlog_add_int(t, "members_up", ref->state->members_up);
+			eventlog_add_int(t, "members_total", ref->state->members_total);
 		}
-		add_string(t, "detail", ref->state->detail);
+		eventlog_add_string(t, "detail", ref->state->detail);
 		json_object_array_add(list, t);
 	}
 	return list;
@@ -106,29 +95,29 @@ static struct json_object *status_instance(const struct vrrp_instance *inst, int
 {
 	const struct instance_config *cfg = inst->cfg;
 	struct json_object *o = json_object_new_object();
-	char text[IP_ADDRESS_TEXT_MAX], since[TIMEFMT_RFC3339_MAX];
+	char since[TIMEFMT_RFC3339_MAX];
 
-	add_string(o, "name", cfg->name);
-	add_string(o, "interface", cfg->interface);
-	add_string(o, "family", eventlog_family_name(cfg->family));
-	add_int(o, "vrid", cfg->vrid);
-	add_int(o, "version", cfg->version);
-	add_string(o, "state", vrrp_state_name(inst->fsm.state));
-	add_int(o, "priority", cfg->priority);
-	add_int(o, "effective_priority", inst->fsm.cfg.priority);
+	eventlog_add_string(o, "name", cfg->name);
+	eventlog_add_string(o, "interface", cfg->interface);
+	eventlog_add_string(o, "family", eventlog_family_name(cfg->family));
+	eventlog_add_int(o, "vrid", cfg->vrid);
+	eventlog_add_int(o, "version", cfg->version);
+	eventlog_add_string(o, "state", vrrp_state_name(inst->fsm.state));
+	eventlog_add_int(o, "priority", cfg->priority);
+	eventlog_add_int(o, "effective_priority", inst->fsm.cfg.priority);
 	if (inst->fsm.state == VRRP_STATE_MASTER && inst->primary.family)
-		add_string(o, "master", ip_address_format(&inst->primary, text, sizeof(text)));
+		eventlog_add_address(o, "master", &inst->primary);
 	else if (inst->fsm.master.family)
-		add_string(o, "master", ip_address_format(&inst->fsm.master, text, sizeof(text)));
+		eventlog_add_address(o, "master", &inst->fsm.master);
 	json_object_object_add(o, "vips", status_vips(cfg));
 	status_since(inst, now_us, since, sizeof(since));
-	add_string(o, "since", since);
+	eventlog_add_string(o, "since", since);
 	add_seconds(o, "in_state", now_us - inst->state_since_us);
-	add_string(o, "reason", vrrp_reason_name(inst->last_reason));
+	eventlog_add_string(o, "reason", vrrp_reason_name(inst->last_reason));
 	json_object_object_add(o, "maintenance", json_object_new_boolean(inst->fsm.cfg.maintenance));
 	json_object_object_add(o, "faults", status_faults(inst));
 	if (inst->group)
-		add_string(o, "sync_group", inst->group->cfg->name);
+		eventlog_add_string(o, "sync_group", inst->group->cfg->name);
 	json_object_object_add(o, "trackers", status_trackers(inst));
 	return o;
 }
@@ -140,10 +129,10 @@ struct json_object *daemon_status_json(const struct daemon *d)
 	int64_t now = clock_monotonic_us();
 
 	json_object_object_add(o, "ok", json_object_new_boolean(1));
-	add_string(o, "node", d->node_name);
-	add_string(o, "version", FAILOVERD_VERSION);
-	add_int(o, "pid", getpid());
-	add_string(o, "config", d->config->path);
+	eventlog_add_string(o, "node", d->node_name);
+	eventlog_add_string(o, "version", FAILOVERD_VERSION);
+	eventlog_add_int(o, "pid", getpid());
+	eventlog_add_string(o, "config", d->config->path);
 	add_seconds(o, "uptime", now - d->started_us);
 	for (size_t i = 0; i < d->instance_count; i++)
 		json_object_array_add(list, status_instance(d->instances[i], now));
@@ -156,15 +145,15 @@ static struct json_object *stats_instance(const struct vrrp_instance *inst)
 	const struct instance_counters *c = &inst->counters;
 	struct json_object *o = json_object_new_object();
 
-	add_string(o, "name", inst->cfg->name);
-	add_int(o, "adverts_sent", (int64_t)c->adverts_sent);
-	add_int(o, "adverts_received", (int64_t)c->adverts_received);
-	add_int(o, "priority_zero_sent", (int64_t)c->priority_zero_sent);
-	add_int(o, "priority_zero_received", (int64_t)c->priority_zero_received);
-	add_int(o, "garps_sent", (int64_t)c->garps_sent);
-	add_int(o, "transitions", (int64_t)c->transitions);
-	add_int(o, "send_errors", (int64_t)c->send_errors);
-	add_int(o, "lower_priority_replies", (int64_t)c->lower_priority_replies);
+	eventlog_add_string(o, "name", inst->cfg->name);
+	eventlog_add_int(o, "adverts_sent", (int64_t)c->adverts_sent);
+	eventlog_add_int(o, "adverts_received", (int64_t)c->adverts_received);
+	eventlog_add_int(o, "priority_zero_sent", (int64_t)c->priority_zero_sent);
+	eventlog_add_int(o, "priority_zero_received", (int64_t)c->priority_zero_received);
+	eventlog_add_int(o, "garps_sent", (int64_t)c->garps_sent);
+	eventlog_add_int(o, "transitions", (int64_t)c->transitions);
+	eventlog_add_int(o, "send_errors", (int64_t)c->send_errors);
+	eventlog_add_int(o, "lower_priority_replies", (int64_t)c->lower_priority_replies);
 	return o;
 }
 
@@ -173,11 +162,11 @@ static struct json_object *stats_channel(const struct vrrp_channel *c)
 	struct json_object *o = json_object_new_object();
 	struct json_object *errors = json_object_new_object();
 
-	add_string(o, "interface", c->ifname);
-	add_string(o, "family", eventlog_family_name(c->family));
-	add_int(o, "received", (int64_t)c->received);
+	eventlog_add_string(o, "interface", c->ifname);
+	eventlog_add_string(o, "family", eventlog_family_name(c->family));
+	eventlog_add_int(o, "received", (int64_t)c->received);
 	for (int r = VRRP_RX_OK + 1; r < VRRP_RX_ERROR_COUNT; r++)
-		add_int(errors, vrrp_rx_error_name(r), (int64_t)c->rx_errors[r]);
+		eventlog_add_int(errors, vrrp_rx_error_name(r), (int64_t)c->rx_errors[r]);
 	json_object_object_add(o, "rx_errors", errors);
 	return o;
 }
@@ -189,7 +178,7 @@ struct json_object *daemon_stats_json(const struct daemon *d)
 	struct json_object *interfaces = json_object_new_array();
 
 	json_object_object_add(o, "ok", json_object_new_boolean(1));
-	add_string(o, "node", d->node_name);
+	eventlog_add_string(o, "node", d->node_name);
 	for (size_t i = 0; i < d->instance_count; i++)
 		json_object_array_add(instances, stats_instance(d->instances[i]));
 	for (size_t i = 0; i < d->channel_count; i++)

@@ -58,6 +58,7 @@ static void link_watch_on_readable(struct ev_loop *loop, ev_io *io, int revents)
 {
 	struct link_watch *w = io->data;
 	struct nl_cb *cb = nl_socket_get_cb(w->sk);
+	bool overrun = false;
 
 	for (int i = 0; i < LINK_WATCH_BATCH; i++) {
 		/* > 0: messages handled; -NLE_AGAIN: drained. */
@@ -67,12 +68,15 @@ static void link_watch_on_readable(struct ev_loop *loop, ev_io *io, int revents)
 			continue;
 		if (err == -NLE_NOMEM) {
 			w->overruns++;
-			link_watch_resync(w);
+			overrun = true;
 			continue;
 		}
 		break;
 	}
 	nl_cb_put(cb);
+	/* One dump after the batch covers every overrun seen in it. */
+	if (overrun)
+		link_watch_resync(w);
 }
 
 /* Asks for LINK_WATCH_BUFFER even above net.core.rmem_max when allowed

@@ -46,13 +46,17 @@ static int set_int_option(int fd, int level, int name, int value)
 	return 0;
 }
 
+/* Called for every advert sent: constants, not text to parse each time. */
 void vrrp_multicast_group(int family, struct ip_address *out)
 {
+	static const struct in6_addr group_v6 = {
+		.s6_addr = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12}};
+
 	memset(out, 0, sizeof(*out));
 	if (family == AF_INET)
-		inet_pton(AF_INET, VRRP_GROUP_V4, &out->in.v4);
+		out->in.v4.s_addr = htonl(0xe0000012); /* 224.0.0.18 */
 	else if (family == AF_INET6)
-		inet_pton(AF_INET6, VRRP_GROUP_V6, &out->in.v6);
+		out->in.v6 = group_v6; /* ff02::12 */
 	else
 		return;
 	out->family = family;

@@ -295,6 +295,7 @@ static void notify_run_release(struct notify_queue *q)
 	ev_io_stop(q->loop, &run->output);
 	close(run->output_fd);
 	close(run->exec_error_fd);
+	run->output_fd = run->exec_error_fd = -1;
 	free(run->job);
 	run->job = NULL;
 	run->pid = 0;
@@ -474,16 +475,28 @@ void notify_queue_stats(const struct notify_queue *q, struct notify_stats *out)
 	*out = q->stats;
 }
 
-/* Kills the running script's group and reaps it here, synchronously. */
+/*
+ * Kills the running script's group and reaps it here, waiting at most
+ * NOTIFY_REAP_WAIT_US: a SIGKILLed child is normally gone within a
+ * millisecond, but one stuck in uninterruptible sleep must not hang the
+ * daemon's loop; libev's SIGCHLD handling reaps it later.
+ */
+#define NOTIFY_REAP_WAIT_US 200000
+
 static void notify_run_kill(struct notify_queue *q)
 {
 	pid_t pid = q->run.pid;
 	int status;
 
 	kill(-pid, SIGKILL);
-	/* ECHILD: libev reaped it already and its callback is still pending. */
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	for (int waited = 0; waited < NOTIFY_REAP_WAIT_US; waited += 1000) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		/* ECHILD: libev reaped it already and its callback is pending. */
+		if (r == pid || (r < 0 && errno != EINTR))
+			break;
+		usleep(1000);
+	}
 	log_warning("notify (%s) %s %s: killed (queue closed)", q->name,
 		    notify_job_path(q->run.job), q->run.job->state);
 	notify_run_release(q);

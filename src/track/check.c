@@ -257,11 +257,6 @@ void check_probe_done(struct check *c, bool ok, const char *format, ...)
 		c->callback(c->ctx, c, c->counter.up, c->detail);
 }
 
-const struct check_config *check_config_of(const struct check *c)
-{
-	return &c->cfg;
-}
-
 bool check_is_up(const struct check *c)
 {
 	return c->counter.up;

@@ -126,6 +126,9 @@ void check_text_first_line(const char *text, size_t len, char *out, size_t size)
 int64_t check_probe_elapsed_us(const struct check *c);
 
 /* check_tcp.c: the connection layer. */
+/* Resolves cfg.address:port (numeric only) into c->target; logs and
+ * returns -EINVAL otherwise (tcp and tls checks). */
+int check_target_init(struct check *c);
 int check_target_resolve(const char *host, uint16_t port, struct sockaddr_storage *out,
 			 socklen_t *out_len);
 /* Connects to c->target without blocking; then runs on_connected, or ends

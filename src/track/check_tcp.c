@@ -180,7 +180,7 @@ const char *check_conn_phase(const struct check *c)
 
 /* tcp: success is an accepted connection. */
 
-static int check_tcp_init(struct check *c)
+int check_target_init(struct check *c)
 {
 	if (check_target_resolve(c->cfg.address, c->cfg.port, &c->target, &c->target_len) < 0) {
 		log_error("check %s: address '%s' is not a numeric IP address (names are not "
@@ -189,6 +189,11 @@ static int check_tcp_init(struct check *c)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int check_tcp_init(struct check *c)
+{
+	return check_target_init(c);
 }
 
 static void check_tcp_connected(struct check *c)

@@ -181,13 +181,9 @@ void check_tls_close(struct check *c)
 
 static int check_tls_init(struct check *c)
 {
-	if (check_target_resolve(c->cfg.address, c->cfg.port, &c->target, &c->target_len) < 0) {
-		log_error("check %s: address '%s' is not a numeric IP address (names are not "
-			  "resolved, so that no check can block the loop)",
-			  c->cfg.name, c->cfg.address);
-		return -EINVAL;
-	}
-	return check_tls_context_create(c);
+	int err = check_target_init(c);
+
+	return err < 0 ? err : check_tls_context_create(c);
 }
 
 static void check_tls_banner_step(struct check *c)

@@ -31,6 +31,14 @@ int64_t clock_monotonic_us(void)
 	return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
 }
 
+int64_t clock_realtime_us(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
 double clock_monotonic_seconds(void)
 {
 	return (double)clock_monotonic_us() / 1e6;
